@@ -1,0 +1,97 @@
+"""consult: multistakeholder consultation on UN outcome documents."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask, request
+from flask_wtf.csrf import CSRFError
+
+from consult import config as settings
+
+
+def database_uri(url: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment(os.environ))
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    settings.ensure_secret_key(app.config, app.instance_path)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["DATABASE_URL"])
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from consult import cli, errors
+
+    errors.register_error_handlers(app)
+    cli.init_app(app)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError) -> tuple[str, int]:
+        from flask_babel import gettext as _
+
+        return errors.render_error(
+            400,
+            _(
+                "This form was open too long or your session ended, so it could not be "
+                "accepted. Go back, reload the page and send it again."
+            ),
+        )
+
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from consult import i18n
+    from consult.database import configure_engine
+    from consult.extensions import babel, begin_write, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    login_manager.init_app(app)
+
+    @app.before_request
+    def _writes_begin_immediate() -> None:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            begin_write()
+
+    import consult.mail  # noqa: F401  (registers the send-after-commit hooks)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from consult.auth.views import blueprint as auth
+    from consult.comments.views import blueprint as comments
+    from consult.drafts.views import blueprint as drafts
+
+    app.register_blueprint(auth)
+    app.register_blueprint(drafts)
+    app.register_blueprint(comments)
