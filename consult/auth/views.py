@@ -1,0 +1,234 @@
+"""Pages for registering, confirming an email, signing in and out, and the profile."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from consult.auth import service
+from consult.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    ProfileForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from consult.errors import Invalid
+from consult.extensions import db, login_manager
+from consult.forms import EmptyForm, show_error
+
+blueprint = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def _load_user(session_id: str):
+    return service.load_user(session_id)
+
+
+login_manager.login_view = "auth.login"
+login_manager.login_message_category = "info"
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Response:
+    flash(_("Please sign in to see this page."), "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+@blueprint.route("/register", methods=["GET", "POST"])
+def register() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("drafts.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = service.register(
+                email=form.email.data,
+                password=form.password.data,
+                name=form.name.data,
+                organization=form.organization.data,
+                stakeholder_group=form.stakeholder_group.data,
+                country=form.country.data,
+            )
+        except Invalid as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            session["fresh_registration"] = True
+            return redirect(url_for("auth.check_email"))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@blueprint.route("/register/check-email")
+@login_required
+def check_email() -> str | Response:
+    if current_user.is_verified:
+        return redirect(url_for("drafts.index"))
+    return render_template("auth/check_email.html", form=EmptyForm())
+
+
+@blueprint.route("/verify/<token>")
+def verify_email(token: str) -> str | Response:
+    try:
+        user = service.verify_email(token)
+    except Invalid as error:
+        db.session.rollback()
+        return render_template("auth/verify_failed.html", message=error.message), 400
+    db.session.commit()
+    flash(_("Thank you: your email address is confirmed. You can now comment."), "success")
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", email=user.email))
+    return redirect(url_for("drafts.index"))
+
+
+@blueprint.route("/verify/resend", methods=["POST"])
+@login_required
+def resend_verification() -> Response:
+    if EmptyForm().validate_on_submit():
+        service.send_verification(current_user)
+        db.session.commit()
+        flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "info")
+    return redirect(url_for("auth.check_email"))
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+        form.email.data = request.args.get("email", "")
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            form.form_errors.append(_("The email or the password is not right."))
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            target = service.safe_next_path(form.next.data)
+            if not user.is_verified:
+                return redirect(url_for("auth.check_email"))
+            return redirect(target or url_for("drafts.index"))
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@blueprint.route("/logout", methods=["POST"])
+def logout() -> Response:
+    if EmptyForm().validate_on_submit():
+        session.clear()
+        logout_user()  # after clear(): it leaves the mark that deletes the remember cookie
+        flash(_("You are signed out."), "info")
+    return redirect(url_for("drafts.index"))
+
+
+@blueprint.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password() -> str | Response:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        service.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(
+            _(
+                "If an account uses %(email)s, a link to choose a new password is on its way. "
+                "It is valid for two hours.",
+                email=form.email.data,
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form), 400 if form.errors else 200
+
+
+@blueprint.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> str | Response:
+    try:
+        service.user_for_reset_token(token)
+    except Invalid as error:
+        return render_template("auth/verify_failed.html", message=error.message), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.reset_password(token, form.password.data)
+        except Invalid as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Your password is changed. Sign in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form), 400 if form.errors else 200
+
+
+@blueprint.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> str | Response:
+    user = current_user._get_current_object()
+    profile_form = ProfileForm(obj=user, prefix="profile")
+    password_form = ChangePasswordForm(prefix="password")
+    status = 200
+    if request.method == "POST" and "profile-name" in request.form:
+        if profile_form.validate():
+            try:
+                service.update_profile(
+                    user,
+                    name=profile_form.name.data,
+                    organization=profile_form.organization.data,
+                    stakeholder_group=profile_form.stakeholder_group.data,
+                    country=profile_form.country.data,
+                )
+            except Invalid as error:
+                db.session.rollback()
+                show_error(profile_form, error)
+            else:
+                db.session.commit()
+                flash(_("Your profile is saved. Comments you made earlier keep the details "
+                        "they were made with."), "success")
+                return redirect(url_for("auth.profile"))
+        status = 400
+    elif request.method == "POST":
+        if password_form.validate():
+            try:
+                service.change_password(
+                    user, password_form.current_password.data, password_form.password.data
+                )
+            except Invalid as error:
+                db.session.rollback()
+                show_error(password_form, error)
+            else:
+                db.session.commit()
+                remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+                login_user(user, remember=remembered in request.cookies)
+                flash(_("Your password is changed; other devices are signed out."), "success")
+                return redirect(url_for("auth.profile"))
+        status = 400
+    return (
+        render_template(
+            "auth/profile.html", profile_form=profile_form, password_form=password_form
+        ),
+        status,
+    )
+
+
+@blueprint.route("/language")
+def language() -> Response:
+    """Remember the reader's choice of language and go back to the page they were on."""
+    chosen = request.args.get("lang", "")
+    if chosen in current_app.config["LANGUAGES"]:
+        session["lang"] = chosen
+    return redirect(service.safe_next_path(request.args.get("next")) or url_for("drafts.index"))
