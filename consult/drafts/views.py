@@ -1,0 +1,344 @@
+"""Reading consultations and versions, and the secretariat's pages for building them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from consult.comments import service as comments
+from consult.drafts import service
+from consult.drafts.forms import (
+    ConsultationForm,
+    ImportForm,
+    ParagraphForm,
+    VersionForm,
+    VersionSettingsForm,
+    as_utc,
+)
+from consult.drafts.importer import ParsedDocument, parse_document
+from consult.drafts.models import Version
+from consult.errors import DomainError, Forbidden, Invalid
+from consult.extensions import db
+from consult.forms import EmptyForm, as_int, show_error
+
+blueprint = Blueprint("drafts", __name__)
+
+
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+@blueprint.route("/")
+def index() -> str:
+    return render_template("drafts/index.html", consultations=service.list_consultations(_viewer()))
+
+
+@blueprint.route("/c/<slug>")
+def consultation(slug: str) -> str:
+    found = service.get_consultation(slug, _viewer())
+    return render_template(
+        "drafts/consultation.html",
+        consultation=found,
+        versions=service.visible_versions(found, _viewer()),
+    )
+
+
+@blueprint.route("/c/<slug>/v/<int:number>")
+def version(slug: str, number: int) -> str:
+    found = service.get_version(slug, number, _viewer())
+    paragraphs = service.version_paragraphs(found)
+    by_id = {paragraph.id: paragraph for paragraph in paragraphs}
+    return render_template(
+        "drafts/version.html",
+        consultation=found.consultation,
+        version=found,
+        paragraphs=paragraphs,
+        parents={p.id: by_id.get(p.parent_id) for p in paragraphs if p.parent_id},
+        counts=comments.version_counts(found),
+        refusal=comments.comment_refusal(_viewer(), found),
+        is_secretariat=bool(_viewer() and current_user.is_secretariat),
+    )
+
+
+# The secretariat's pages ------------------------------------------------------------------
+
+
+def _require_secretariat() -> None:
+    if not current_user.is_secretariat:
+        raise Forbidden(_("Only the secretariat can do this."))
+
+
+def _read_upload(form: ImportForm | VersionForm, required: bool) -> ParsedDocument | None:
+    """Parse the uploaded file, or return None when none was given and none is required."""
+    upload = form.file.data
+    if not upload or not getattr(upload, "filename", ""):
+        if required:
+            raise Invalid(_("Choose a file to import."), field="file")
+        return None
+    return parse_document(
+        upload.read(), upload.filename, form.format.data or None, part=form.part.data or None
+    )
+
+
+def _report_import(document: ParsedDocument | None, made: int) -> None:
+    if document is None:
+        return
+    flash(_("Imported %(n)d paragraphs.", n=made), "success")
+    for warning in document.warnings[:20]:
+        flash(warning, "warning")
+    if len(document.warnings) > 20:
+        flash(_("… and %(n)d more notes.", n=len(document.warnings) - 20), "warning")
+
+
+@blueprint.route("/manage/consultations/new", methods=["GET", "POST"])
+@login_required
+def new_consultation() -> str | Response:
+    _require_secretariat()
+    form = ConsultationForm()
+    if form.validate_on_submit():
+        try:
+            made = service.create_consultation(
+                current_user, slug=form.slug.data, title=form.title.data, summary=form.summary.data
+            )
+        except Invalid as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The consultation is created. Now add its first version."), "success")
+            return redirect(url_for("drafts.new_version", slug=made.slug))
+    return render_template("drafts/new_consultation.html", form=form), 400 if form.errors else 200
+
+
+@blueprint.route("/manage/c/<slug>/versions/new", methods=["GET", "POST"])
+@login_required
+def new_version(slug: str) -> str | Response:
+    _require_secretariat()
+    found = service.get_consultation(slug, current_user)
+    form = VersionForm()
+    if form.validate_on_submit():
+        try:
+            document = _read_upload(form, required=False)
+            made = service.create_version(
+                current_user,
+                found,
+                label=form.label.data,
+                moderation=form.moderation.data,
+                opens_at=as_utc(form.opens_at.data),
+                closes_at=as_utc(form.closes_at.data),
+                document_symbol=form.document_symbol.data
+                or (document.document_symbol if document else ""),
+                document=document,
+            )
+        except Invalid as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            count = len(document.paragraphs) if document else 0
+            db.session.commit()
+            _report_import(document, count)
+            return redirect(url_for("drafts.manage_version", slug=slug, number=made.number))
+    return (
+        render_template("drafts/new_version.html", form=form, consultation=found),
+        400 if form.errors else 200,
+    )
+
+
+def _managed_version(slug: str, number: int) -> Version:
+    _require_secretariat()
+    return service.get_version(slug, number, current_user)
+
+
+@blueprint.route("/manage/c/<slug>/v/<int:number>", methods=["GET", "POST"])
+@login_required
+def manage_version(slug: str, number: int) -> str | Response:
+    found = _managed_version(slug, number)
+    form = VersionSettingsForm(obj=found)
+    if request.method == "GET":
+        form.opens_at.data = found.opens_at.replace(tzinfo=None) if found.opens_at else None
+        form.closes_at.data = found.closes_at.replace(tzinfo=None) if found.closes_at else None
+    if form.validate_on_submit():
+        try:
+            service.update_version(
+                current_user,
+                found,
+                label=form.label.data,
+                document_symbol=form.document_symbol.data,
+                moderation=form.moderation.data,
+                opens_at=as_utc(form.opens_at.data),
+                closes_at=as_utc(form.closes_at.data),
+            )
+        except Invalid as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The version's settings are saved."), "success")
+            return redirect(url_for("drafts.manage_version", slug=slug, number=number))
+    return (
+        render_template(
+            "drafts/manage_version.html",
+            consultation=found.consultation,
+            version=found,
+            form=form,
+            import_form=ImportForm(),
+            action_form=EmptyForm(),
+            paragraphs=service.version_paragraphs(found),
+        ),
+        400 if form.errors else 200,
+    )
+
+
+@blueprint.route("/manage/c/<slug>/v/<int:number>/import", methods=["POST"])
+@login_required
+def import_text(slug: str, number: int) -> str | Response:
+    found = _managed_version(slug, number)
+    form = ImportForm()
+    if form.validate_on_submit():
+        try:
+            document = _read_upload(form, required=True)
+            assert document is not None
+            made = service.replace_text(current_user, found, document)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            _report_import(document, len(made))
+    return redirect(url_for("drafts.manage_version", slug=slug, number=number))
+
+
+@blueprint.route(
+    "/manage/c/<slug>/v/<int:number>/<any(open, close, renumber):action>", methods=["POST"]
+)
+@login_required
+def version_action(slug: str, number: int, action: str) -> Response:
+    found = _managed_version(slug, number)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "open":
+            service.open_version(current_user, found)
+            message = _("The version is published and open for comments.")
+        elif action == "close":
+            service.close_version(current_user, found)
+            message = _("The comment period is closed.")
+        else:
+            changed = service.renumber(current_user, found)
+            message = _("%(n)d paragraph numbers changed.", n=changed)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("drafts.manage_version", slug=slug, number=number))
+
+
+@blueprint.route("/manage/c/<slug>/v/<int:number>/p/new", methods=["GET", "POST"])
+@login_required
+def new_paragraph(slug: str, number: int) -> str | Response:
+    found = _managed_version(slug, number)
+    form = ParagraphForm()
+    if request.method == "GET":
+        form.after_position.data = request.args.get("after", "0")
+        form.kind.data = "operative"
+    if form.validate_on_submit():
+        after = as_int(form.after_position.data)
+        try:
+            made = service.insert_paragraph(
+                current_user,
+                found,
+                after_position=after,
+                kind=form.kind.data,
+                number_label=form.number_label.data,
+                body=form.body.data,
+                is_subparagraph=form.is_subparagraph.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The paragraph is added."), "success")
+            return redirect(
+                url_for("drafts.manage_version", slug=slug, number=number, _anchor=made.anchor)
+            )
+    return (
+        render_template(
+            "drafts/edit_paragraph.html",
+            consultation=found.consultation,
+            version=found,
+            form=form,
+            paragraph=None,
+        ),
+        400 if form.errors else 200,
+    )
+
+
+@blueprint.route("/manage/c/<slug>/v/<int:number>/p/<int:position>/edit", methods=["GET", "POST"])
+@login_required
+def edit_paragraph(slug: str, number: int, position: int) -> str | Response:
+    found = _managed_version(slug, number)
+    paragraph = service.get_paragraph(found, position)
+    form = ParagraphForm(obj=paragraph)
+    status = 200
+    if request.method == "GET":
+        form.is_subparagraph.data = paragraph.parent_id is not None
+        form.row_version.data = str(paragraph.row_version)
+    elif not form.validate_on_submit():
+        status = 400
+    else:
+        try:
+            service.update_paragraph(
+                current_user,
+                paragraph,
+                kind=form.kind.data,
+                number_label=form.number_label.data,
+                body=form.body.data,
+                is_subparagraph=form.is_subparagraph.data,
+                row_version=as_int(form.row_version.data),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = error.status
+            paragraph = service.get_paragraph(found, position)
+            form.row_version.data = str(paragraph.row_version)
+        else:
+            db.session.commit()
+            flash(_("The paragraph is saved."), "success")
+            return redirect(
+                url_for("drafts.manage_version", slug=slug, number=number, _anchor=paragraph.anchor)
+            )
+    return (
+        render_template(
+            "drafts/edit_paragraph.html",
+            consultation=found.consultation,
+            version=found,
+            form=form,
+            paragraph=paragraph,
+            delete_form=EmptyForm(),
+        ),
+        status,
+    )
+
+
+@blueprint.route("/manage/c/<slug>/v/<int:number>/p/<int:position>/delete", methods=["POST"])
+@login_required
+def delete_paragraph(slug: str, number: int, position: int) -> Response:
+    found = _managed_version(slug, number)
+    paragraph = service.get_paragraph(found, position)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        service.delete_paragraph(current_user, paragraph)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The paragraph is deleted."), "success")
+    return redirect(url_for("drafts.manage_version", slug=slug, number=number))
