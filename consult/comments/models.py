@@ -1,0 +1,125 @@
+"""What stakeholders write: comments, proposed amendments, replies and endorsements."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.auth.models import User
+from consult.database import Base, UTCDateTime, utcnow
+from consult.drafts.models import Paragraph, Version
+
+
+class CommentKind(enum.StrEnum):
+    COMMENT = "comment"
+    AMENDMENT = "amendment"
+    DELETION = "deletion"
+    INSERTION = "insertion"
+    REPLY = "reply"
+
+
+class CommentStatus(enum.StrEnum):
+    PENDING = "pending"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"
+    MERGED = "merged"
+    WITHDRAWN = "withdrawn"
+
+
+# Kinds that propose a change to the text rather than only remark on it.
+PROPOSAL_KINDS = frozenset({CommentKind.AMENDMENT, CommentKind.DELETION, CommentKind.INSERTION})
+
+KIND_LABELS = {
+    CommentKind.COMMENT: _l("Comment"),
+    CommentKind.AMENDMENT: _l("Amendment"),
+    CommentKind.DELETION: _l("Proposed deletion"),
+    CommentKind.INSERTION: _l("New paragraph proposed"),
+    CommentKind.REPLY: _l("Reply"),
+}
+
+STATUS_LABELS = {
+    CommentStatus.PENDING: _l("Awaiting moderation"),
+    CommentStatus.PUBLISHED: _l("Published"),
+    CommentStatus.HIDDEN: _l("Hidden by a moderator"),
+    CommentStatus.MERGED: _l("Merged"),
+    CommentStatus.WITHDRAWN: _l("Withdrawn by its author"),
+}
+
+
+class Comment(Base):
+    """A remark or proposal on a paragraph, on the version as a whole, or a reply.
+
+    The author's name, organization, group and country are copied in when the comment is
+    made, so that compilations and statistics stay true when a profile changes later.
+    """
+
+    __tablename__ = "comment"
+    __table_args__ = (
+        UniqueConstraint("author_id", "submission_key"),
+        Index("ix_comment_paragraph_thread", "paragraph_id", "root_id", "created_at"),
+        Index("ix_comment_root", "root_id", "created_at"),
+        Index("ix_comment_version_status", "version_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"))
+    paragraph_id: Mapped[int | None] = mapped_column(ForeignKey("paragraph.id", ondelete="CASCADE"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"))
+    root_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"))
+    kind: Mapped[str] = mapped_column(String(20), default=CommentKind.COMMENT)
+    status: Mapped[str] = mapped_column(String(20), default=CommentStatus.PUBLISHED)
+    body: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    proposed_text: Mapped[str] = mapped_column(Text, default="")
+    quote: Mapped[str] = mapped_column(Text, default="")
+
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    author_name: Mapped[str] = mapped_column(String(200))
+    author_organization: Mapped[str] = mapped_column(String(200))
+    author_group: Mapped[str] = mapped_column(String(40))
+    author_country: Mapped[str] = mapped_column(String(2))
+
+    submission_key: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    edited_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    row_version: Mapped[int] = mapped_column(default=1)
+
+    version: Mapped[Version] = relationship()
+    paragraph: Mapped[Paragraph | None] = relationship()
+    author: Mapped[User] = relationship()
+    parent: Mapped[Comment | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+    def __repr__(self) -> str:
+        return f"<Comment {self.id} {self.kind} {self.status} on {self.paragraph_id}>"
+
+    @property
+    def anchor(self) -> str:
+        return f"c{self.id}"
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.kind in PROPOSAL_KINDS
+
+
+class Endorsement(Base):
+    """One stakeholder's support for one comment; the group is copied in when given."""
+
+    __tablename__ = "endorsement"
+    __table_args__ = (UniqueConstraint("comment_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    stakeholder_group: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Endorsement {self.user_id} -> {self.comment_id}>"

@@ -1,0 +1,581 @@
+"""Comments, proposals, replies and endorsements: the rules for writing and seeing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from consult.auth.models import User
+from consult.auth.service import require_writer
+from consult.comments.models import (
+    PROPOSAL_KINDS,
+    Comment,
+    CommentKind,
+    CommentStatus,
+    Endorsement,
+)
+from consult.database import utcnow
+from consult.drafts.models import ModerationMode, Paragraph, Version
+from consult.errors import Conflict, Forbidden, Invalid, NotFound
+from consult.extensions import db
+from consult.markup import normalize_space, plain_text, render_markdown
+
+QUOTE_MAX_LENGTH = 1000
+SORTS = ("oldest", "newest", "endorsed")
+TOP_LEVEL_KINDS = (
+    CommentKind.COMMENT,
+    CommentKind.AMENDMENT,
+    CommentKind.DELETION,
+    CommentKind.INSERTION,
+)
+
+
+def _signed_in(viewer: User | None) -> bool:
+    return viewer is not None and bool(getattr(viewer, "is_authenticated", False))
+
+
+def _is_moderator(viewer: User | None) -> bool:
+    return _signed_in(viewer) and viewer.is_moderator  # type: ignore[union-attr]
+
+
+# Seeing -------------------------------------------------------------------------------
+
+
+def visible_to(viewer: User | None) -> ColumnElement[bool]:
+    """The comments a viewer may see: published ones, their own, and all for moderators.
+
+    Withdrawn comments stay in threads as a line saying so, so replies keep their place.
+    """
+    public = Comment.status.in_([CommentStatus.PUBLISHED, CommentStatus.WITHDRAWN])
+    if _is_moderator(viewer):
+        return or_(public, Comment.status.in_([CommentStatus.PENDING, CommentStatus.HIDDEN]))
+    if _signed_in(viewer):
+        return or_(
+            public,
+            and_(
+                Comment.author_id == viewer.id,  # type: ignore[union-attr]
+                Comment.status.in_([CommentStatus.PENDING, CommentStatus.HIDDEN]),
+            ),
+        )
+    return public
+
+
+def can_view(viewer: User | None, comment: Comment) -> bool:
+    if comment.status in (CommentStatus.PUBLISHED, CommentStatus.WITHDRAWN):
+        return True
+    if _is_moderator(viewer):
+        return True
+    return _signed_in(viewer) and comment.author_id == viewer.id  # type: ignore[union-attr]
+
+
+def get_comment(comment_id: int, viewer: User | None) -> Comment:
+    """Raises NotFound when it does not exist, is in an unpublished version, or is not visible."""
+    comment = db.session.get(Comment, comment_id)
+    if comment is None or not can_view(viewer, comment):
+        raise NotFound()
+    if not comment.version.is_published and not (
+        _signed_in(viewer) and viewer.is_secretariat  # type: ignore[union-attr]
+    ):
+        raise NotFound()
+    return comment
+
+
+@dataclass
+class Thread:
+    """One page of a paragraph's (or a version's general) comments, with what they show."""
+
+    comments: list[Comment]
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    endorsements: dict[int, dict[str, int]] = field(default_factory=dict)
+    endorsed_by_viewer: set[int] = field(default_factory=set)
+    reply_counts: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def endorsement_total(self, comment: Comment) -> int:
+        return sum(self.endorsements.get(comment.id, {}).values())
+
+
+def _thread_filter(version: Version, paragraph: Paragraph | None) -> ColumnElement[bool]:
+    if paragraph is None:
+        return and_(Comment.version_id == version.id, Comment.paragraph_id.is_(None))
+    return Comment.paragraph_id == paragraph.id
+
+
+def thread(
+    version: Version,
+    paragraph: Paragraph | None,
+    viewer: User | None,
+    *,
+    page: int = 1,
+    sort: str = "oldest",
+    per_page: int | None = None,
+) -> Thread:
+    """Return one page of top-level comments; replies are counted, and loaded on demand.
+
+    Uses the same five queries whatever the number of comments.
+    """
+    per_page = per_page or current_app.config["COMMENTS_PER_PAGE"]
+    sort = sort if sort in SORTS else "oldest"
+    where = and_(_thread_filter(version, paragraph), Comment.root_id.is_(None), visible_to(viewer))
+    total = db.session.execute(select(func.count()).select_from(Comment).where(where)).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    query = select(Comment).where(where)
+    if sort == "newest":
+        query = query.order_by(Comment.created_at.desc(), Comment.id.desc())
+    elif sort == "endorsed":
+        endorsements = (
+            select(func.count(Endorsement.id))
+            .where(Endorsement.comment_id == Comment.id)
+            .scalar_subquery()
+        )
+        query = query.order_by(endorsements.desc(), Comment.created_at, Comment.id)
+    else:
+        query = query.order_by(Comment.created_at, Comment.id)
+    comments = list(
+        db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars()
+    )
+    result = Thread(comments=comments, total=total, page=page, per_page=per_page, sort=sort)
+    ids = [comment.id for comment in comments]
+    if ids:
+        result.endorsements = endorsement_counts(ids)
+        result.endorsed_by_viewer = endorsed_by(viewer, ids)
+        result.reply_counts = reply_counts(ids, viewer)
+    return result
+
+
+def endorsement_counts(comment_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Endorsements of each comment, counted by the endorsers' stakeholder groups."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = db.session.execute(
+        select(Endorsement.comment_id, Endorsement.stakeholder_group, func.count())
+        .where(Endorsement.comment_id.in_(comment_ids))
+        .group_by(Endorsement.comment_id, Endorsement.stakeholder_group)
+    )
+    for comment_id, group, count in rows:
+        counts[comment_id][group] = count
+    return dict(counts)
+
+
+def endorsed_by(viewer: User | None, comment_ids: Sequence[int]) -> set[int]:
+    if not _signed_in(viewer) or not comment_ids:
+        return set()
+    return set(
+        db.session.execute(
+            select(Endorsement.comment_id).where(
+                Endorsement.user_id == viewer.id,  # type: ignore[union-attr]
+                Endorsement.comment_id.in_(comment_ids),
+            )
+        ).scalars()
+    )
+
+
+def reply_counts(root_ids: Sequence[int], viewer: User | None) -> dict[int, int]:
+    rows = db.session.execute(
+        select(Comment.root_id, func.count())
+        .where(Comment.root_id.in_(root_ids), visible_to(viewer))
+        .group_by(Comment.root_id)
+    )
+    return {root_id: count for root_id, count in rows}  # noqa: C416 (a Result is no mapping)
+
+
+def replies(root: Comment, viewer: User | None) -> list[Comment]:
+    """Every reply in a comment's thread that the viewer may see, oldest first."""
+    return list(
+        db.session.execute(
+            select(Comment)
+            .where(Comment.root_id == root.id, visible_to(viewer))
+            .order_by(Comment.created_at, Comment.id)
+        ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class Counts:
+    comments: int = 0
+    amendments: int = 0
+
+
+def version_counts(version: Version) -> dict[int | None, Counts]:
+    """Published comments and proposals per paragraph (None: general comments), one query."""
+    is_proposal = case((Comment.kind.in_(list(PROPOSAL_KINDS)), 1), else_=0)
+    rows = db.session.execute(
+        select(
+            Comment.paragraph_id,
+            func.count(),
+            func.coalesce(func.sum(is_proposal), 0),
+        )
+        .where(Comment.version_id == version.id, Comment.status == CommentStatus.PUBLISHED)
+        .group_by(Comment.paragraph_id)
+    )
+    return {
+        paragraph_id: Counts(comments=int(total) - int(proposals), amendments=int(proposals))
+        for paragraph_id, total, proposals in rows
+    }
+
+
+# Writing ------------------------------------------------------------------------------
+
+
+def comment_refusal(
+    viewer: User | None, version: Version, now: dt.datetime | None = None
+) -> str | None:
+    """Why this viewer cannot comment on the version now, or None if they can."""
+    now = now or utcnow()
+    if not version.is_taking_comments(now):
+        if version.status == "open" and version.opens_at and now < version.opens_at:
+            return _("Comments open on %(when)s.", when=_moment(version.opens_at))
+        if version.closes_at and version.closes_at <= now:
+            return _("The comment period closed on %(when)s.", when=_moment(version.closes_at))
+        return _("This version is not open for comments.")
+    try:
+        require_writer(viewer)
+    except Forbidden as error:
+        return error.message
+    return None
+
+
+def _moment(value: dt.datetime) -> str:
+    from consult.i18n import format_moment
+
+    return format_moment(value)
+
+
+def _require_open(author: User | None, version: Version) -> User:
+    refusal = comment_refusal(author, version)
+    if refusal:
+        raise Forbidden(refusal)
+    assert author is not None
+    return author
+
+
+def _check_length(text: str, limit: int, field_name: str) -> None:
+    if len(text) > limit:
+        raise Invalid(
+            _(
+                "This is %(length)d characters long; the limit is %(limit)d. Shorten it, or "
+                "split it into several comments.",
+                length=len(text),
+                limit=limit,
+            ),
+            field=field_name,
+        )
+
+
+def _check_quote(paragraph: Paragraph | None, quote: str) -> str:
+    quote = normalize_space(quote)
+    if not quote:
+        return ""
+    if paragraph is None:
+        raise Invalid(_("Only a comment on a paragraph can quote it."), field="quote")
+    _check_length(quote, QUOTE_MAX_LENGTH, "quote")
+    if quote.casefold() not in plain_text(paragraph.body).casefold():
+        raise Invalid(
+            _(
+                "The quoted words do not appear in this paragraph. Copy them exactly, or leave "
+                "the quote empty."
+            ),
+            field="quote",
+        )
+    return quote
+
+
+def _check_content(kind: str, body: str, proposed_text: str, paragraph: Paragraph | None) -> None:
+    config = current_app.config
+    _check_length(body, config["COMMENT_MAX_LENGTH"], "body")
+    _check_length(proposed_text, config["PROPOSED_TEXT_MAX_LENGTH"], "proposed_text")
+    if kind in (CommentKind.COMMENT, CommentKind.REPLY) and not body.strip():
+        raise Invalid(_("Write your comment before sending it."), field="body")
+    if kind in PROPOSAL_KINDS:
+        if paragraph is None:
+            raise Invalid(_("Amendments are made on a paragraph."), field="kind")
+        if not body.strip():
+            raise Invalid(_("Give the reason for your proposal."), field="body")
+    if kind in (CommentKind.AMENDMENT, CommentKind.INSERTION) and not proposed_text.strip():
+        raise Invalid(_("Write the text you propose."), field="proposed_text")
+    if (
+        kind == CommentKind.AMENDMENT
+        and paragraph is not None
+        and normalize_space(proposed_text) == plain_text(paragraph.body)
+    ):
+        raise Invalid(
+            _(
+                "The proposed text is the same as the paragraph. Change it, or send a comment "
+                "instead."
+            ),
+            field="proposed_text",
+        )
+
+
+def _existing_submission(author: User, submission_key: str | None) -> Comment | None:
+    if not submission_key:
+        return None
+    return db.session.execute(
+        select(Comment).where(
+            Comment.author_id == author.id, Comment.submission_key == submission_key
+        )
+    ).scalar_one_or_none()
+
+
+def _store(comment: Comment) -> Comment:
+    """Insert once per submission key: a form sent twice gives back the first comment."""
+    savepoint = db.session.begin_nested()
+    db.session.add(comment)
+    try:
+        savepoint.commit()
+    except IntegrityError:
+        savepoint.rollback()
+        existing = _existing_submission(comment.author, comment.submission_key)
+        if existing is None:
+            raise
+        return existing
+    return comment
+
+
+def _initial_status(version: Version) -> str:
+    if version.moderation == ModerationMode.PRE:
+        return CommentStatus.PENDING
+    return CommentStatus.PUBLISHED
+
+
+def post_comment(
+    author: User | None,
+    version: Version,
+    paragraph: Paragraph | None,
+    *,
+    kind: str = CommentKind.COMMENT,
+    body: str = "",
+    proposed_text: str = "",
+    quote: str = "",
+    submission_key: str | None = None,
+) -> Comment:
+    """Comment on a paragraph (or on the version when paragraph is None), or propose a change.
+
+    Raises Forbidden when the author may not write or the period is not open, Invalid
+    when the content is not acceptable. Sending the same form twice makes one comment.
+    """
+    author = _require_open(author, version)
+    if paragraph is not None and paragraph.version_id != version.id:
+        raise NotFound()
+    if kind not in TOP_LEVEL_KINDS:
+        raise Invalid(
+            _("Choose what you want to do: comment, amend, delete or insert."), field="kind"
+        )
+    body = (body or "").strip()
+    proposed_text = (
+        (proposed_text or "").strip()
+        if kind in (CommentKind.AMENDMENT, CommentKind.INSERTION)
+        else ""
+    )
+    _check_content(kind, body, proposed_text, paragraph)
+    quote = _check_quote(paragraph, quote)
+    existing = _existing_submission(author, submission_key)
+    if existing is not None:
+        return existing
+    status = _initial_status(version)
+    comment = Comment(
+        version_id=version.id,
+        paragraph_id=paragraph.id if paragraph else None,
+        kind=kind,
+        status=status,
+        body=body,
+        body_html=render_markdown(body),
+        proposed_text=proposed_text,
+        quote=quote,
+        author=author,
+        author_name=author.name,
+        author_organization=author.organization,
+        author_group=author.stakeholder_group,
+        author_country=author.country,
+        submission_key=submission_key or None,
+        published_at=utcnow() if status == CommentStatus.PUBLISHED else None,
+    )
+    return _store(comment)
+
+
+def reply(
+    author: User | None, parent: Comment, *, body: str, submission_key: str | None = None
+) -> Comment:
+    """Answer a comment; the reply joins the thread of the comment's top-level comment."""
+    author = _require_open(author, parent.version)
+    if parent.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
+        raise Conflict(_("This comment can no longer be answered."))
+    body = (body or "").strip()
+    _check_content(CommentKind.REPLY, body, "", parent.paragraph)
+    existing = _existing_submission(author, submission_key)
+    if existing is not None:
+        return existing
+    status = _initial_status(parent.version)
+    comment = Comment(
+        version_id=parent.version_id,
+        paragraph_id=parent.paragraph_id,
+        parent_id=parent.id,
+        root_id=parent.root_id or parent.id,
+        kind=CommentKind.REPLY,
+        status=status,
+        body=body,
+        body_html=render_markdown(body),
+        author=author,
+        author_name=author.name,
+        author_organization=author.organization,
+        author_group=author.stakeholder_group,
+        author_country=author.country,
+        submission_key=submission_key or None,
+        published_at=utcnow() if status == CommentStatus.PUBLISHED else None,
+    )
+    return _store(comment)
+
+
+def _require_author(actor: User | None, comment: Comment) -> User:
+    if not _signed_in(actor) or comment.author_id != actor.id:  # type: ignore[union-attr]
+        raise Forbidden(_("Only its author can change a comment."))
+    assert actor is not None
+    return actor
+
+
+def can_edit(viewer: User | None, comment: Comment) -> bool:
+    return (
+        _signed_in(viewer)
+        and comment.author_id == viewer.id  # type: ignore[union-attr]
+        and comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING)
+        and comment.version.is_taking_comments()
+    )
+
+
+def edit_comment(
+    actor: User | None,
+    comment: Comment,
+    *,
+    body: str,
+    proposed_text: str = "",
+    quote: str = "",
+    row_version: int,
+) -> None:
+    """Change one's own comment while the period is open.
+
+    Raises Conflict when it changed since the form was opened. Under pre-moderation an
+    edited comment waits for a moderator again.
+    """
+    _require_author(actor, comment)
+    _require_open(actor, comment.version)
+    if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
+        raise Conflict(_("This comment can no longer be edited."))
+    if comment.row_version != row_version:
+        raise Conflict(
+            _(
+                "This comment changed since you opened it. Its current text is shown below; "
+                "make your change again."
+            )
+        )
+    body = (body or "").strip()
+    proposed_text = (
+        (proposed_text or "").strip()
+        if comment.kind in (CommentKind.AMENDMENT, CommentKind.INSERTION)
+        else ""
+    )
+    _check_content(comment.kind, body, proposed_text, comment.paragraph)
+    quote = _check_quote(comment.paragraph, quote) if comment.kind != CommentKind.REPLY else ""
+    comment.body = body
+    comment.body_html = render_markdown(body)
+    comment.proposed_text = proposed_text
+    comment.quote = quote
+    comment.edited_at = utcnow()
+    if comment.version.moderation == ModerationMode.PRE:
+        comment.status = CommentStatus.PENDING
+
+
+def withdraw_comment(actor: User | None, comment: Comment) -> None:
+    """Take back one's own comment; a line in the thread says it was withdrawn."""
+    _require_author(actor, comment)
+    if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
+        raise Conflict(_("This comment can no longer be withdrawn."))
+    if not comment.version.is_taking_comments():
+        raise Forbidden(_("Comments can be withdrawn only while the comment period is open."))
+    comment.status = CommentStatus.WITHDRAWN
+    comment.withdrawn_at = utcnow()
+
+
+def can_endorse(viewer: User | None, comment: Comment) -> bool:
+    return (
+        _signed_in(viewer)
+        and viewer.is_verified  # type: ignore[union-attr]
+        and comment.author_id != viewer.id  # type: ignore[union-attr]
+        and comment.status == CommentStatus.PUBLISHED
+        and comment.version.is_taking_comments()
+    )
+
+
+def can_reply(viewer: User | None, comment: Comment) -> bool:
+    return (
+        comment.status in (CommentStatus.PUBLISHED, CommentStatus.PENDING)
+        and comment_refusal(viewer, comment.version) is None
+        and (comment.status == CommentStatus.PUBLISHED or _is_moderator(viewer))
+    )
+
+
+def can_publish(viewer: User | None, comment: Comment) -> bool:
+    return _is_moderator(viewer) and comment.status == CommentStatus.PENDING
+
+
+def endorse(user: User | None, comment: Comment) -> Endorsement:
+    """Support a comment, once. Raises Forbidden, Conflict when already endorsed."""
+    user = _require_open(user, comment.version)
+    if comment.author_id == user.id:
+        raise Forbidden(_("You cannot endorse your own comment."))
+    if comment.status != CommentStatus.PUBLISHED:
+        raise Conflict(_("Only published comments can be endorsed."))
+    already = db.session.execute(
+        select(Endorsement.id).where(
+            Endorsement.comment_id == comment.id, Endorsement.user_id == user.id
+        )
+    ).first()
+    if already:
+        raise Conflict(_("You have already endorsed this comment."))
+    endorsement = Endorsement(
+        comment_id=comment.id, user_id=user.id, stakeholder_group=user.stakeholder_group
+    )
+    savepoint = db.session.begin_nested()
+    db.session.add(endorsement)
+    try:
+        savepoint.commit()
+    except IntegrityError as error:
+        savepoint.rollback()
+        raise Conflict(_("You have already endorsed this comment.")) from error
+    return endorsement
+
+
+def withdraw_endorsement(user: User | None, comment: Comment) -> None:
+    user = _require_open(user, comment.version)
+    db.session.execute(
+        delete(Endorsement).where(
+            Endorsement.comment_id == comment.id, Endorsement.user_id == user.id
+        )
+    )
+
+
+def publish_comment(moderator: User | None, comment: Comment) -> None:
+    """Make a comment that waits under pre-moderation visible to everyone."""
+    if not _is_moderator(moderator):
+        raise Forbidden(_("Only moderators can publish comments."))
+    if comment.status != CommentStatus.PENDING:
+        raise Conflict(_("This comment is not awaiting moderation."))
+    comment.status = CommentStatus.PUBLISHED
+    comment.published_at = utcnow()
+
+
+def paragraph_text(paragraph: Paragraph | None) -> str:
+    """The words of a paragraph, which amendments replace and are compared with."""
+    return plain_text(paragraph.body) if paragraph is not None else ""

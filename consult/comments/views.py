@@ -1,0 +1,424 @@
+"""The paragraph page and its thread, and every action on a comment.
+
+Forms that carry text a person wrote check their CSRF token themselves (the views are
+exempt from the global check) so that an expired token, an ended session or a rule that
+refuses the comment all bring the page back with the text intact and the reason shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from consult.auth.service import safe_next_path
+from consult.comments import service
+from consult.comments.forms import CommentForm, EditCommentForm, GeneralCommentForm, ReplyForm
+from consult.comments.models import Comment, CommentKind, CommentStatus
+from consult.drafts import service as drafts
+from consult.drafts.models import Paragraph, Version
+from consult.errors import DomainError
+from consult.extensions import csrf, db
+from consult.forms import EmptyForm, as_int, show_error
+from consult.markup import highlight, render_markdown
+from consult.textdiff import diff_html
+
+blueprint = Blueprint("comments", __name__)
+SENT_KEY = "sent_submission"
+
+
+def _viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+def _form_problem(form) -> bool:
+    """Explain why a posted form cannot be taken, keeping its text. True if there is one."""
+    if not current_user.is_authenticated:
+        form.form_errors.append(
+            _(
+                "You are not signed in (your session may have ended), so this was not sent. "
+                "Your text is kept below: sign in, then send it again."
+            )
+        )
+        return True
+    token = getattr(form, "csrf_token", None)
+    if token is not None and token.errors:
+        token.errors = []
+        form.form_errors.append(
+            _(
+                "This page was open for a long time or your session changed, so it was not "
+                "sent. Your text is kept below: send it again."
+            )
+        )
+        return True
+    return bool(form.errors)
+
+
+def _field(form, name: str) -> str:
+    """The posted value of a field the form may not have (a general comment has no kind)."""
+    field = getattr(form, name, None)
+    return (field.data or "") if field is not None else ""
+
+
+def _sent(comment: Comment) -> None:
+    """Tell the author what happened to their comment after the redirect."""
+    session[SENT_KEY] = comment.submission_key or ""
+    if comment.status == CommentStatus.PENDING:
+        flash(
+            _("Thank you. Your comment was received and will be published after moderation."),
+            "success",
+        )
+    else:
+        flash(_("Thank you. Your comment is published."), "success")
+
+
+def _thread_page(
+    version: Version,
+    paragraph: Paragraph | None,
+    form,
+    *,
+    preview: Markup | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    viewer = _viewer()
+    thread = service.thread(
+        version,
+        paragraph,
+        viewer,
+        page=as_int(request.args.get("page"), 1),
+        sort=request.args.get("sort", "oldest"),
+    )
+    context = {
+        "consultation": version.consultation,
+        "version": version,
+        "paragraph": paragraph,
+        "thread": thread,
+        "form": form,
+        "preview": preview,
+        "refusal": service.comment_refusal(viewer, version),
+        "action_form": EmptyForm(),
+        "sent_key": session.pop(SENT_KEY, None),
+    }
+    if paragraph is not None:
+        context["neighbours"] = drafts.neighbours(paragraph)
+        context["paragraph_ref"] = drafts.reference(paragraph)
+        context["paragraph_text"] = service.paragraph_text(paragraph)
+    return render_template("comments/thread.html", **context), status
+
+
+def _handle_post(version: Version, paragraph: Paragraph | None, form) -> Response | tuple[str, int]:
+    if form.wants_preview:
+        return _thread_page(version, paragraph, form, preview=render_markdown(form.body.data or ""))
+    form.validate()
+    if _form_problem(form):
+        return _thread_page(
+            version, paragraph, form, status=400 if current_user.is_authenticated else 403
+        )
+    try:
+        comment = service.post_comment(
+            current_user,
+            version,
+            paragraph,
+            kind=_field(form, "kind") or CommentKind.COMMENT,
+            body=_field(form, "body"),
+            proposed_text=_field(form, "proposed_text"),
+            quote=_field(form, "quote"),
+            submission_key=form.submission_key.data,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _thread_page(version, paragraph, form, status=error.status)
+    db.session.commit()
+    _sent(comment)
+    if paragraph is None:
+        target = url_for("comments.general", slug=version.consultation.slug, number=version.number)
+    else:
+        target = url_for(
+            "comments.paragraph",
+            slug=version.consultation.slug,
+            number=version.number,
+            position=paragraph.position,
+        )
+    return redirect(target + "#" + comment.anchor)
+
+
+@blueprint.route("/c/<slug>/v/<int:number>/p/<int:position>", methods=["GET", "POST"])
+@csrf.exempt
+def paragraph(slug: str, number: int, position: int) -> Response | tuple[str, int]:
+    version = drafts.get_version(slug, number, _viewer())
+    found = drafts.get_paragraph(version, position)
+    form = CommentForm()
+    if request.method == "POST":
+        return _handle_post(version, found, form)
+    if request.args.get("quote"):
+        form.quote.data = request.args["quote"]
+    if request.args.get("kind") in {choice.value for choice in form.kind.choices}:
+        form.kind.data = request.args["kind"]
+    if form.kind.data == CommentKind.AMENDMENT and not form.proposed_text.data:
+        form.proposed_text.data = service.paragraph_text(found)
+    return _thread_page(version, found, form)
+
+
+@blueprint.route("/c/<slug>/v/<int:number>/general", methods=["GET", "POST"])
+@csrf.exempt
+def general(slug: str, number: int) -> Response | tuple[str, int]:
+    version = drafts.get_version(slug, number, _viewer())
+    form = GeneralCommentForm()
+    if request.method == "POST":
+        return _handle_post(version, None, form)
+    return _thread_page(version, None, form)
+
+
+def _comment_context(comment: Comment, reply_form: ReplyForm | None = None) -> dict:
+    viewer = _viewer()
+    paragraph = comment.paragraph
+    root = comment if comment.root_id is None else db.session.get(Comment, comment.root_id)
+    assert root is not None
+    thread_replies = service.replies(root, viewer)
+    ids = [comment.id] + [item.id for item in thread_replies]
+    context = {
+        "consultation": comment.version.consultation,
+        "version": comment.version,
+        "paragraph": paragraph,
+        "paragraph_text": service.paragraph_text(paragraph),
+        "comment": comment,
+        "root": root,
+        "replies": thread_replies,
+        "endorsements": service.endorsement_counts(ids),
+        "endorsed": service.endorsed_by(viewer, ids),
+        "reply_form": reply_form or ReplyForm(),
+        "refusal": service.comment_refusal(viewer, comment.version),
+        "action_form": EmptyForm(),
+        "sent_key": session.pop(SENT_KEY, None),
+        "preview": None,
+    }
+    if paragraph is not None:
+        context["paragraph_ref"] = drafts.reference(paragraph)
+        context["paragraph_html"] = highlight(paragraph.body_html, comment.quote)
+    return context
+
+
+@blueprint.route("/comments/<int:comment_id>")
+def comment(comment_id: int) -> str:
+    found = service.get_comment(comment_id, _viewer())
+    return render_template("comments/comment.html", **_comment_context(found))
+
+
+@blueprint.route("/comments/<int:comment_id>/replies")
+def replies(comment_id: int) -> str | Response:
+    """The replies of a thread: a fragment for the page's script, else the comment's page."""
+    found = service.get_comment(comment_id, _viewer())
+    if request.args.get("fragment") != "1":
+        return redirect(url_for("comments.comment", comment_id=found.id, _anchor="replies"))
+    viewer = _viewer()
+    thread_replies = service.replies(found, viewer)
+    ids = [item.id for item in thread_replies]
+    return render_template(
+        "comments/_replies.html",
+        root=found,
+        replies=thread_replies,
+        endorsements=service.endorsement_counts(ids) if ids else {},
+        endorsed=service.endorsed_by(viewer, ids),
+        action_form=EmptyForm(),
+    )
+
+
+@blueprint.route("/comments/<int:comment_id>/reply", methods=["POST"])
+@csrf.exempt
+def reply(comment_id: int) -> Response | tuple[str, int]:
+    parent = service.get_comment(comment_id, _viewer())
+    form = ReplyForm()
+    if form.wants_preview:
+        context = _comment_context(parent, form)
+        context["preview"] = render_markdown(form.body.data or "")
+        return render_template("comments/comment.html", **context), 200
+    form.validate()
+    status = 400
+    if not _form_problem(form):
+        try:
+            made = service.reply(
+                current_user,
+                parent,
+                body=form.body.data or "",
+                submission_key=form.submission_key.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            _sent(made)
+            return redirect(
+                url_for(
+                    "comments.comment", comment_id=parent.root_id or parent.id, _anchor=made.anchor
+                )
+            )
+    elif not current_user.is_authenticated:
+        status = 403
+    return render_template("comments/comment.html", **_comment_context(parent, form)), status
+
+
+@blueprint.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@csrf.exempt
+def edit(comment_id: int) -> str | Response | tuple[str, int]:
+    if not current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("auth.login", next=request.path))
+    found = service.get_comment(comment_id, _viewer())
+    if current_user.is_authenticated and found.author_id != current_user.id:
+        abort(403)
+    form = EditCommentForm(obj=found)
+    if request.method == "GET":
+        form.row_version.data = str(found.row_version)
+    preview = None
+    status = 200
+    if request.method == "POST":
+        if form.wants_preview:
+            preview = render_markdown(form.body.data or "")
+        else:
+            form.validate()
+            if not _form_problem(form):
+                try:
+                    service.edit_comment(
+                        current_user,
+                        found,
+                        body=form.body.data or "",
+                        proposed_text=form.proposed_text.data or "",
+                        quote=form.quote.data or "",
+                        row_version=as_int(form.row_version.data),
+                    )
+                except DomainError as error:
+                    db.session.rollback()
+                    show_error(form, error)
+                    status = error.status
+                    found = service.get_comment(comment_id, current_user)
+                    form.row_version.data = str(found.row_version)
+                else:
+                    db.session.commit()
+                    flash(_("Your changes are saved."), "success")
+                    return redirect(url_for("comments.comment", comment_id=found.id))
+            else:
+                status = 400 if current_user.is_authenticated else 403
+    return (
+        render_template(
+            "comments/edit.html",
+            comment=found,
+            form=form,
+            preview=preview,
+            version=found.version,
+            consultation=found.version.consultation,
+            can_edit=service.can_edit(_viewer(), found),
+            paragraph_text=service.paragraph_text(found.paragraph),
+        ),
+        status,
+    )
+
+
+@blueprint.route("/comments/<int:comment_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(comment_id: int) -> str | Response:
+    found = service.get_comment(comment_id, current_user)
+    if found.author_id != current_user.id:
+        abort(403)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            service.withdraw_comment(current_user, found)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Your comment is withdrawn."), "success")
+        return redirect(url_for("comments.comment", comment_id=found.id))
+    return render_template(
+        "comments/withdraw.html",
+        comment=found,
+        form=form,
+        version=found.version,
+        consultation=found.version.consultation,
+    )
+
+
+def _back_to(comment: Comment) -> Response:
+    target = safe_next_path(request.form.get("next")) or url_for(
+        "comments.comment", comment_id=comment.id
+    )
+    return redirect(target.split("#")[0] + "#" + comment.anchor)
+
+
+@blueprint.route(
+    "/comments/<int:comment_id>/<any(endorse, unendorse, publish):action>", methods=["POST"]
+)
+@login_required
+def act(comment_id: int, action: str) -> Response:
+    found = service.get_comment(comment_id, current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "endorse":
+            service.endorse(current_user, found)
+            message = _("You endorsed this comment.")
+        elif action == "unendorse":
+            service.withdraw_endorsement(current_user, found)
+            message = _("Your endorsement is withdrawn.")
+        else:
+            service.publish_comment(current_user, found)
+            message = _("The comment is published.")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return _back_to(found)
+
+
+@blueprint.route("/comments/preview", methods=["POST"])
+def preview() -> str:
+    """Render Markdown the way a comment will show it (for the page's live preview)."""
+    return str(render_markdown(request.form.get("text", "")[:50_000]))
+
+
+@dataclass(frozen=True)
+class Permissions:
+    endorse: bool
+    reply: bool
+    edit: bool
+    publish: bool
+
+
+@blueprint.app_template_global()
+def comment_permissions(comment: Comment) -> Permissions:
+    """What the current reader may do with a comment, decided by the service's rules."""
+    viewer = _viewer()
+    return Permissions(
+        endorse=service.can_endorse(viewer, comment),
+        reply=service.can_reply(viewer, comment),
+        edit=service.can_edit(viewer, comment),
+        publish=service.can_publish(viewer, comment),
+    )
+
+
+@blueprint.app_template_global()
+def amendment_diff(comment: Comment, base_text: str) -> Markup:
+    """The proposal of an amendment as a word-level difference against the paragraph."""
+    if comment.kind == CommentKind.AMENDMENT:
+        return diff_html(base_text, comment.proposed_text)
+    if comment.kind == CommentKind.DELETION:
+        return diff_html(base_text, "")
+    return diff_html("", comment.proposed_text)
