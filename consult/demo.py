@@ -1,0 +1,239 @@
+"""The demo consultation: the WSIS+20 Forum zero draft, open, with input from every group.
+
+Everything goes through the same services as the web pages, so the demo obeys the rules
+it demonstrates; only the times are moved into the past to look like a running period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+
+from sqlalchemy import delete, select
+
+from consult.auth import service as accounts
+from consult.auth.models import Role, User
+from consult.comments import service as comments
+from consult.comments.models import Comment, Endorsement
+from consult.database import utcnow
+from consult.demo_data.inputs import INPUTS, PEOPLE
+from consult.drafts import service as drafts
+from consult.drafts.importer import parse_document
+from consult.drafts.models import Consultation, Paragraph, ParagraphKind, Version
+from consult.extensions import db
+
+SLUG = "wsis20-forum"
+DOMAIN = "demo.consult.example"
+STAFF = (
+    (
+        Role.SECRETARIAT,
+        "secretariat",
+        "Olena Kravets",
+        "WSIS+20 Forum secretariat",
+        "demo-secretariat",
+    ),
+    (Role.MODERATOR, "moderator", "Tomás Okafor", "WSIS+20 Forum secretariat", "demo-moderator"),
+)
+STAKEHOLDER_PASSWORD = "demo-stakeholder"
+SUMMARY = (
+    "The secretariat of the WSIS+20 Forum invites all stakeholders — governments, the private "
+    "sector, civil society, academia, the technical community and international organizations "
+    "— to comment on the zero draft of the Forum's outcome document, paragraph by paragraph, "
+    "and to propose amendments. Every input is published with its author's organization and "
+    "stakeholder group, and will be answered in the compilation of comments."
+)
+_REFERENCE = re.compile(r"^(?:PP(?P<pp>\d+)|(?P<op>\d+)(?:\((?P<sub>[a-z]+)\))?)$")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: str
+    email: str
+    password: str
+    name: str
+    organization: str
+
+
+def _account(
+    role: str, email: str, password: str, name: str, organization: str, group: str, country: str
+) -> DemoAccount:
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        accounts.create_user(
+            email=email,
+            password=password,
+            name=name,
+            organization=organization,
+            stakeholder_group=group,
+            country=country,
+            role=role,
+            verified=True,
+        )
+    return DemoAccount(role, email, password, name, organization)
+
+
+def _make_accounts() -> tuple[list[DemoAccount], dict[str, User]]:
+    made = [
+        _account(
+            role,
+            f"{local}@{DOMAIN}",
+            password,
+            name,
+            organization,
+            "international_organization",
+            "CH",
+        )
+        for role, local, name, organization, password in STAFF
+    ]
+    people: dict[str, User] = {}
+    for person in PEOPLE:
+        email = f"{person['key']}@{DOMAIN}"
+        made.append(
+            _account(
+                Role.STAKEHOLDER,
+                email,
+                STAKEHOLDER_PASSWORD,
+                person["name"],
+                person["organization"],
+                person["group"],
+                person["country"],
+            )
+        )
+        user = accounts.find_user_by_email(email)
+        assert user is not None
+        people[person["key"]] = user
+    return made, people
+
+
+def _remove(consultation: Consultation) -> None:
+    version_ids = [version.id for version in consultation.versions]
+    comment_ids = select(Comment.id).where(Comment.version_id.in_(version_ids))
+    db.session.execute(delete(Endorsement).where(Endorsement.comment_id.in_(comment_ids)))
+    db.session.execute(
+        Comment.__table__.update()
+        .where(Comment.version_id.in_(version_ids))
+        .values(parent_id=None, root_id=None)
+    )
+    db.session.execute(delete(Comment).where(Comment.version_id.in_(version_ids)))
+    db.session.execute(
+        Paragraph.__table__.update()
+        .where(Paragraph.version_id.in_(version_ids))
+        .values(parent_id=None)
+    )
+    db.session.execute(delete(Paragraph).where(Paragraph.version_id.in_(version_ids)))
+    db.session.execute(delete(Version).where(Version.id.in_(version_ids)))
+    db.session.execute(delete(Consultation).where(Consultation.id == consultation.id))
+    db.session.expunge_all()
+
+
+def _paragraph_index(paragraphs: list[Paragraph]) -> dict[str, Paragraph]:
+    """Name each paragraph the way the demo inputs cite it: "7", "7(b)", "PP3"."""
+    index: dict[str, Paragraph] = {}
+    by_id = {paragraph.id: paragraph for paragraph in paragraphs}
+    preambular = 0
+    for paragraph in paragraphs:
+        parent = by_id.get(paragraph.parent_id) if paragraph.parent_id else None
+        if paragraph.kind == ParagraphKind.PREAMBULAR and parent is None:
+            preambular += 1
+            index[f"PP{preambular}"] = paragraph
+        elif paragraph.kind == ParagraphKind.OPERATIVE and parent is None:
+            index[paragraph.number_label] = paragraph
+        elif parent is not None and parent.number_label:
+            index[f"{parent.number_label}{paragraph.number_label}"] = paragraph
+    return index
+
+
+def _backdate(comment: Comment, when: dt.datetime) -> None:
+    comment.created_at = when
+    if comment.published_at is not None:
+        comment.published_at = when
+
+
+def load(reset: bool = False) -> list[DemoAccount]:
+    """Load the demo; without reset an existing demo consultation is left as it is."""
+    made, people = _make_accounts()
+    existing = db.session.execute(
+        select(Consultation).where(Consultation.slug == SLUG)
+    ).scalar_one_or_none()
+    if existing is not None and not reset:
+        return made
+    if existing is not None:
+        _remove(existing)
+        made, people = _make_accounts()
+    secretariat = accounts.find_user_by_email(f"secretariat@{DOMAIN}")
+    text = resources.files("consult.demo_data").joinpath("zero_draft.md").read_bytes()
+    document = parse_document(text, "zero_draft.md")
+    consultation = drafts.create_consultation(
+        secretariat,
+        slug=SLUG,
+        title=document.title or "WSIS+20 Forum outcome document",
+        summary=SUMMARY,
+    )
+    now = utcnow().replace(second=0, microsecond=0)
+    version = drafts.create_version(
+        secretariat,
+        consultation,
+        label="Zero draft",
+        moderation="post",
+        opens_at=now - dt.timedelta(days=12),
+        closes_at=now + dt.timedelta(days=30),
+        document_symbol=document.document_symbol,
+        document=document,
+    )
+    drafts.open_version(secretariat, version)
+    index = _paragraph_index(drafts.version_paragraphs(version))
+    moment = now - dt.timedelta(days=11)
+    step = dt.timedelta(days=11) / (len(INPUTS) * 3)
+    for number, item in enumerate(INPUTS):
+        paragraph = None if item["on"] == "general" else index[item["on"]]
+        comment = comments.post_comment(
+            people[item["by"]],
+            version,
+            paragraph,
+            kind=item["kind"],
+            body=item["text"],
+            proposed_text=item.get("proposed", ""),
+            quote=item.get("quote", ""),
+            submission_key=f"demo-{number}",
+        )
+        moment += step
+        _backdate(comment, moment)
+        for endorser in item.get("endorsed_by", []):
+            comments.endorse(people[endorser], comment)
+        for answer_number, answer in enumerate(item.get("replies", [])):
+            reply = comments.reply(
+                people[answer["by"]],
+                comment,
+                body=answer["text"],
+                submission_key=f"demo-{number}-{answer_number}",
+            )
+            moment += step
+            _backdate(reply, moment)
+    db.session.flush()
+    return made
+
+
+def print_accounts(made: list[DemoAccount], echo: Callable[[str], object] = print) -> None:
+    staff = [account for account in made if account.role != Role.STAKEHOLDER]
+    stakeholders = [account for account in made if account.role == Role.STAKEHOLDER]
+    echo("")
+    echo(f"Demo consultation: /c/{SLUG}/v/1")
+    echo("Demo accounts (email / password):")
+    for account in staff:
+        echo(f"  {account.role:<12} {account.email:<42} {account.password}")
+    if stakeholders:
+        first = stakeholders[0]
+        echo(
+            f"  {'stakeholder':<12} {first.email:<42} {first.password}"
+            f"   ({first.name}, {first.organization})"
+        )
+        echo(
+            f"  … and {len(stakeholders) - 1} more stakeholders, one or more per group, "
+            f"all with the password {STAKEHOLDER_PASSWORD}:"
+        )
+        for account in stakeholders[1:]:
+            echo(f"      {account.email}")
+    echo("")
