@@ -213,18 +213,24 @@
       if (!paragraph.contains(range.commonAncestorContainer)) { return ""; }
       return normalize(selection.toString());
     }
+    var chosen = "";
+    var timer = null;
     function place() {
-      var text = selectedText();
-      if (!text) { button.hidden = true; return; }
+      chosen = selectedText();
+      if (!chosen) { button.hidden = true; return; }
       var rect = window.getSelection().getRangeAt(0).getBoundingClientRect();
       button.style.top = (window.scrollY + rect.bottom + 6) + "px";
       button.style.left = (window.scrollX + rect.left) + "px";
       button.hidden = false;
     }
-    document.addEventListener("mouseup", function () { setTimeout(place, 0); });
-    document.addEventListener("keyup", function (event) { if (event.shiftKey) { place(); } });
+    document.addEventListener("selectionchange", function () {
+      clearTimeout(timer);
+      timer = setTimeout(place, 150);
+    });
+    /* Pressing the button must not clear the selection it is about. */
+    button.addEventListener("mousedown", function (event) { event.preventDefault(); });
     button.addEventListener("click", function () {
-      var text = selectedText();
+      var text = chosen;
       if (!text) { return; }
       input.value = text;
       var comment = document.querySelector("input[name='kind'][value='comment']");
