@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from functools import partial
+from functools import lru_cache, partial
 
 import bleach
 import markdown
@@ -74,8 +74,12 @@ def render_markdown(text: str, *, line_breaks: bool = True) -> Markup:
     return Markup(_cleaner.clean(rendered).strip())
 
 
+@lru_cache(maxsize=4096)
 def plain_text(text: str) -> str:
-    """Return the words of a Markdown text without markup, whitespace collapsed."""
+    """Return the words of a Markdown text without markup, whitespace collapsed.
+
+    Cached: a paragraph's page compares its text with every amendment shown on it.
+    """
     rendered = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
     return _space.sub(" ", html.unescape(_text_only.clean(rendered))).strip()
 

@@ -290,3 +290,16 @@ def test_rolled_back_work_leaves_the_outbox_empty(app):
     db.session.rollback()
     db.session.commit()
     assert outbox(app) == []
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_postgresql_reads_run_without_a_transaction_and_writes_within_one(app):
+    def mode() -> str:
+        connection = db.session.connection()
+        return "autocommit" if connection.connection.dbapi_connection.autocommit else "transaction"
+
+    app.add_url_rule("/_mode", "mode", mode, methods=["GET", "POST"])
+    client = app.test_client()
+    assert client.get("/_mode").get_data(as_text=True) == "autocommit"
+    assert client.post("/_mode").get_data(as_text=True) == "transaction"
+    assert client.get("/_mode").get_data(as_text=True) == "autocommit"

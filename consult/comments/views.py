@@ -7,8 +7,6 @@ refuses the comment all bring the page back with the text intact and the reason 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import (
     Blueprint,
     abort,
@@ -29,7 +27,7 @@ from consult.comments import service
 from consult.comments.forms import CommentForm, EditCommentForm, GeneralCommentForm, ReplyForm
 from consult.comments.models import Comment, CommentKind, CommentStatus
 from consult.drafts import service as drafts
-from consult.drafts.models import Paragraph, Version
+from consult.drafts.models import Version
 from consult.errors import DomainError
 from consult.extensions import csrf, db
 from consult.forms import EmptyForm, as_int, show_error
@@ -67,6 +65,12 @@ def _form_problem(form) -> bool:
     return bool(form.errors)
 
 
+def _action_form() -> EmptyForm | None:
+    """The one-button form for endorsing and the like; readers who cannot act get none
+    (making one costs a CSRF token, and a session cookie for an anonymous reader)."""
+    return EmptyForm() if current_user.is_authenticated else None
+
+
 def _field(form, name: str) -> str:
     """The posted value of a field the form may not have (a general comment has no kind)."""
     field = getattr(form, name, None)
@@ -87,13 +91,15 @@ def _sent(comment: Comment) -> None:
 
 def _thread_page(
     version: Version,
-    paragraph: Paragraph | None,
+    place: drafts.Place | None,
     form,
     *,
     preview: Markup | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
+    """The page of a paragraph (place) or of the general comments (None), with the form."""
     viewer = _viewer()
+    paragraph = place.paragraph if place else None
     thread = service.thread(
         version,
         paragraph,
@@ -109,24 +115,25 @@ def _thread_page(
         "form": form,
         "preview": preview,
         "refusal": service.comment_refusal(viewer, version),
-        "action_form": EmptyForm(),
+        "action_form": _action_form(),
         "sent_key": session.pop(SENT_KEY, None),
     }
-    if paragraph is not None:
-        context["neighbours"] = drafts.neighbours(paragraph)
-        context["paragraph_ref"] = drafts.reference(paragraph)
+    if place is not None:
+        context["neighbours"] = place
+        context["paragraph_ref"] = drafts.reference(place.paragraph)
         context["paragraph_text"] = service.paragraph_text(paragraph)
     return render_template("comments/thread.html", **context), status
 
 
-def _handle_post(version: Version, paragraph: Paragraph | None, form) -> Response | tuple[str, int]:
+def _handle_post(version: Version, place: drafts.Place | None, form) -> Response | tuple[str, int]:
     if form.wants_preview:
-        return _thread_page(version, paragraph, form, preview=render_markdown(form.body.data or ""))
+        return _thread_page(version, place, form, preview=render_markdown(form.body.data or ""))
     form.validate()
     if _form_problem(form):
         return _thread_page(
-            version, paragraph, form, status=400 if current_user.is_authenticated else 403
+            version, place, form, status=400 if current_user.is_authenticated else 403
         )
+    paragraph = place.paragraph if place else None
     try:
         comment = service.post_comment(
             current_user,
@@ -141,7 +148,7 @@ def _handle_post(version: Version, paragraph: Paragraph | None, form) -> Respons
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
-        return _thread_page(version, paragraph, form, status=error.status)
+        return _thread_page(version, place, form, status=error.status)
     db.session.commit()
     _sent(comment)
     if paragraph is None:
@@ -159,28 +166,31 @@ def _handle_post(version: Version, paragraph: Paragraph | None, form) -> Respons
 @blueprint.route("/c/<slug>/v/<int:number>/p/<int:position>", methods=["GET", "POST"])
 @csrf.exempt
 def paragraph(slug: str, number: int, position: int) -> Response | tuple[str, int]:
-    version = drafts.get_version(slug, number, _viewer())
-    found = drafts.get_paragraph(version, position)
-    form = CommentForm()
+    place = drafts.paragraph_in_place(slug, number, position, _viewer())
+    version = place.paragraph.version
     if request.method == "POST":
-        return _handle_post(version, found, form)
+        return _handle_post(version, place, CommentForm())
+    if service.comment_refusal(_viewer(), version):
+        return _thread_page(version, place, None)
+    form = CommentForm()
     if request.args.get("quote"):
         form.quote.data = request.args["quote"]
     if request.args.get("kind") in {choice.value for choice in form.kind.choices}:
         form.kind.data = request.args["kind"]
     if form.kind.data == CommentKind.AMENDMENT and not form.proposed_text.data:
-        form.proposed_text.data = service.paragraph_text(found)
-    return _thread_page(version, found, form)
+        form.proposed_text.data = service.paragraph_text(place.paragraph)
+    return _thread_page(version, place, form)
 
 
 @blueprint.route("/c/<slug>/v/<int:number>/general", methods=["GET", "POST"])
 @csrf.exempt
 def general(slug: str, number: int) -> Response | tuple[str, int]:
     version = drafts.get_version(slug, number, _viewer())
-    form = GeneralCommentForm()
     if request.method == "POST":
-        return _handle_post(version, None, form)
-    return _thread_page(version, None, form)
+        return _handle_post(version, None, GeneralCommentForm())
+    if service.comment_refusal(_viewer(), version):
+        return _thread_page(version, None, None)
+    return _thread_page(version, None, GeneralCommentForm())
 
 
 def _comment_context(comment: Comment, reply_form: ReplyForm | None = None) -> dict:
@@ -190,6 +200,9 @@ def _comment_context(comment: Comment, reply_form: ReplyForm | None = None) -> d
     assert root is not None
     thread_replies = service.replies(root, viewer)
     ids = [comment.id] + [item.id for item in thread_replies]
+    refusal = service.comment_refusal(viewer, comment.version)
+    if reply_form is None and refusal is None:
+        reply_form = ReplyForm()
     context = {
         "consultation": comment.version.consultation,
         "version": comment.version,
@@ -200,9 +213,9 @@ def _comment_context(comment: Comment, reply_form: ReplyForm | None = None) -> d
         "replies": thread_replies,
         "endorsements": service.endorsement_counts(ids),
         "endorsed": service.endorsed_by(viewer, ids),
-        "reply_form": reply_form or ReplyForm(),
-        "refusal": service.comment_refusal(viewer, comment.version),
-        "action_form": EmptyForm(),
+        "reply_form": reply_form,
+        "refusal": refusal,
+        "action_form": _action_form(),
         "sent_key": session.pop(SENT_KEY, None),
         "preview": None,
     }
@@ -233,7 +246,7 @@ def replies(comment_id: int) -> str | Response:
         replies=thread_replies,
         endorsements=service.endorsement_counts(ids) if ids else {},
         endorsed=service.endorsed_by(viewer, ids),
-        action_form=EmptyForm(),
+        action_form=_action_form(),
     )
 
 
@@ -394,24 +407,12 @@ def preview() -> str:
     return str(render_markdown(request.form.get("text", "")[:50_000]))
 
 
-@dataclass(frozen=True)
-class Permissions:
-    endorse: bool
-    reply: bool
-    edit: bool
-    publish: bool
-
-
 @blueprint.app_template_global()
-def comment_permissions(comment: Comment) -> Permissions:
-    """What the current reader may do with a comment, decided by the service's rules."""
-    viewer = _viewer()
-    return Permissions(
-        endorse=service.can_endorse(viewer, comment),
-        reply=service.can_reply(viewer, comment),
-        edit=service.can_edit(viewer, comment),
-        publish=service.can_publish(viewer, comment),
-    )
+def comment_permissions(
+    comments: list[Comment], version: Version
+) -> dict[int, service.Permissions]:
+    """What the current reader may do with each comment, decided by the service's rules."""
+    return service.permissions(_viewer(), version, comments)
 
 
 @blueprint.app_template_global()

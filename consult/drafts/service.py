@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager, joinedload
 
 from consult.auth.models import User
 from consult.database import utcnow
@@ -93,6 +94,7 @@ def get_version(slug: str, number: int, viewer: User | None) -> Version:
     version = db.session.execute(
         select(Version)
         .join(Version.consultation)
+        .options(contains_eager(Version.consultation))
         .where(Consultation.slug == slug, Version.number == number)
     ).scalar_one_or_none()
     if version is None or (not version.is_published and not _is_secretariat(viewer)):
@@ -118,25 +120,43 @@ def get_paragraph(version: Version, position: int) -> Paragraph:
 
 
 @dataclass(frozen=True)
-class Neighbours:
+class Place:
+    """A paragraph and the ones before and after it, for reading one at a time."""
+
+    paragraph: Paragraph
     previous: Paragraph | None
     next: Paragraph | None
 
 
-def neighbours(paragraph: Paragraph) -> Neighbours:
-    """The paragraphs before and after, for moving through the text one at a time."""
+def paragraph_in_place(slug: str, number: int, position: int, viewer: User | None) -> Place:
+    """A paragraph with its version, consultation and parent, and the paragraphs before and
+    after it, in one query, for its page.
+
+    Raises NotFound as get_version and get_paragraph do.
+    """
     rows = (
         db.session.execute(
-            select(Paragraph).where(
-                Paragraph.version_id == paragraph.version_id,
-                Paragraph.position.in_([paragraph.position - 1, paragraph.position + 1]),
+            select(Paragraph)
+            .join(Paragraph.version)
+            .join(Version.consultation)
+            .options(
+                contains_eager(Paragraph.version).contains_eager(Version.consultation),
+                joinedload(Paragraph.parent),
+            )
+            .where(
+                Consultation.slug == slug,
+                Version.number == number,
+                Paragraph.position.in_([position - 1, position, position + 1]),
             )
         )
         .scalars()
         .all()
     )
     found = {row.position: row for row in rows}
-    return Neighbours(found.get(paragraph.position - 1), found.get(paragraph.position + 1))
+    paragraph = found.get(position)
+    if paragraph is None or (not paragraph.version.is_published and not _is_secretariat(viewer)):
+        raise NotFound()
+    return Place(paragraph, found.get(position - 1), found.get(position + 1))
 
 
 def reference(paragraph: Paragraph, parent: Paragraph | None = None) -> str:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: fc98e192a357
+Revision ID: 8f6d5f320e8e
 Revises: 
-Create Date: 2026-11-28 13:31:12.160137
+Create Date: 2026-11-28 13:55:16.710277
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'fc98e192a357'
+revision = '8f6d5f320e8e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -107,6 +107,7 @@ def upgrade():
     sa.Column('edited_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('endorsement_count', sa.Integer(), nullable=False),
     sa.Column('row_version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_comment_author_id_user')),
     sa.ForeignKeyConstraint(['paragraph_id'], ['paragraph.id'], name=op.f('fk_comment_paragraph_id_paragraph'), ondelete='CASCADE'),
@@ -118,9 +119,10 @@ def upgrade():
     )
     with op.batch_alter_table('comment', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_comment_author_id'), ['author_id'], unique=False)
-        batch_op.create_index('ix_comment_paragraph_thread', ['paragraph_id', 'root_id', 'created_at'], unique=False)
         batch_op.create_index('ix_comment_root', ['root_id', 'created_at'], unique=False)
-        batch_op.create_index('ix_comment_version_status', ['version_id', 'status'], unique=False)
+        batch_op.create_index('ix_comment_thread', ['paragraph_id', 'created_at', 'id', 'status'], unique=False, postgresql_where=sa.text('root_id IS NULL'), sqlite_where=sa.text('root_id IS NULL'))
+        batch_op.create_index('ix_comment_thread_endorsed', ['paragraph_id', 'endorsement_count', 'created_at', 'id', 'status'], unique=False, postgresql_where=sa.text('root_id IS NULL'), sqlite_where=sa.text('root_id IS NULL'))
+        batch_op.create_index('ix_comment_version_counts', ['version_id', 'status', 'paragraph_id', 'kind'], unique=False)
 
     op.create_table('endorsement',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -146,9 +148,10 @@ def downgrade():
 
     op.drop_table('endorsement')
     with op.batch_alter_table('comment', schema=None) as batch_op:
-        batch_op.drop_index('ix_comment_version_status')
+        batch_op.drop_index('ix_comment_version_counts')
+        batch_op.drop_index('ix_comment_thread_endorsed', postgresql_where=sa.text('root_id IS NULL'), sqlite_where=sa.text('root_id IS NULL'))
+        batch_op.drop_index('ix_comment_thread', postgresql_where=sa.text('root_id IS NULL'), sqlite_where=sa.text('root_id IS NULL'))
         batch_op.drop_index('ix_comment_root')
-        batch_op.drop_index('ix_comment_paragraph_thread')
         batch_op.drop_index(batch_op.f('ix_comment_author_id'))
 
     op.drop_table('comment')

@@ -1,0 +1,1 @@
+"""Benchmarks: a reference consultation, and page timings and query counts measured on it."""
