@@ -48,7 +48,8 @@ bench: install
 
 ## translations: extract the strings to translate into translations/messages.pot
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	mkdir -p translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot consult templates
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache

@@ -15,19 +15,30 @@ from consult.config import RTL_LANGUAGES
 from consult.markup import render_markdown
 
 
+# English as the United Nations writes it: "16 November 2026, 13:42".
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
 def select_locale() -> str:
     """Use the language the reader chose, else the best match for their browser."""
     if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    languages = current_app.config["LANGUAGES"]
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(list(languages)) or "en"
+        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    else:
+        languages = current_app.config["LANGUAGES"]
+        language = session.get("lang")
+        if language not in languages:
+            language = request.accept_languages.best_match(list(languages)) or "en"
+    return FORMAT_LOCALES.get(language, language)
+
+
+def current_language() -> str:
+    """The reader's language as the language menu names it: en, fr, es, ru, zh, ar."""
+    locale = get_locale()
+    return locale.language if locale else "en"
 
 
 def text_direction() -> str:
-    return "rtl" if str(get_locale() or "en").split("_")[0] in RTL_LANGUAGES else "ltr"
+    return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
 
 
 @cache
@@ -75,6 +86,7 @@ def init_app(app: Flask) -> None:
         text_direction=text_direction,
         country_name=country_name,
         current_locale=lambda: str(get_locale() or "en"),
+        current_language=current_language,
     )
     app.context_processor(lambda: {"labels": labels()})
     app.jinja_env.filters.update(

@@ -222,3 +222,17 @@ def test_language_choice_and_right_to_left(client, version):
 def test_the_browser_language_is_followed(client, version):
     html = text(client.get("/", headers={"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}))
     assert '<html lang="es" dir="ltr">' in html
+
+
+def test_dates_are_written_for_the_reader(client, create_version, secretariat):
+    import datetime as dt
+
+    version = create_version()
+    version.closes_at = dt.datetime(2099, 1, 31, 23, 59, tzinfo=dt.UTC)
+    db.session.commit()
+    assert "31 January 2099, 23:59 UTC" in text(client.get("/c/wsis20/v/1"))
+    client.get("/language?lang=fr")
+    assert "31 janvier 2099" in text(client.get("/c/wsis20/v/1"))
+    client.get("/language?lang=ar")
+    html = text(client.get("/c/wsis20/v/1"))
+    assert "يناير" in html and 'dir="rtl"' in html
