@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from flask import flash
 from flask_wtf import FlaskForm
 
 from consult.errors import DomainError
+from consult.extensions import db
 
 
 class EmptyForm(FlaskForm):
@@ -18,6 +24,42 @@ def show_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+@dataclass
+class Outcome:
+    """How a unit of work ended: error is the service's refusal, if it refused."""
+
+    error: DomainError | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.error is None
+
+    @property
+    def status(self) -> int:
+        return self.error.status if self.error else 200
+
+
+@contextmanager
+def unit_of_work(form: FlaskForm | None = None) -> Iterator[Outcome]:
+    """Commit what the block does, or roll it back and show why.
+
+    The view owns the transaction: a DomainError raised by a service inside the block is
+    shown on the form (or flashed when there is none) and the block's changes are undone.
+    """
+    outcome = Outcome()
+    try:
+        yield outcome
+    except DomainError as error:
+        db.session.rollback()
+        outcome.error = error
+        if form is not None:
+            show_error(form, error)
+        else:
+            flash(error.message, "error")
+    else:
+        db.session.commit()
 
 
 def as_int(value: object, default: int = 0) -> int:

@@ -14,7 +14,6 @@ from flask_babel import format_date, format_decimal, format_time, get_locale
 from consult.config import RTL_LANGUAGES
 from consult.markup import render_markdown
 
-
 # English as the United Nations writes it: "16 November 2026, 13:42".
 FORMAT_LOCALES = {"en": "en_GB"}
 

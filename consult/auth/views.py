@@ -27,7 +27,7 @@ from consult.auth.forms import (
 )
 from consult.errors import Invalid
 from consult.extensions import db, login_manager
-from consult.forms import EmptyForm, show_error
+from consult.forms import EmptyForm, unit_of_work
 
 blueprint = Blueprint("auth", __name__)
 
@@ -53,7 +53,7 @@ def register() -> str | Response:
         return redirect(url_for("drafts.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             user = service.register(
                 email=form.email.data,
                 password=form.password.data,
@@ -62,13 +62,8 @@ def register() -> str | Response:
                 stakeholder_group=form.stakeholder_group.data,
                 country=form.country.data,
             )
-        except Invalid as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             login_user(user)
-            session["fresh_registration"] = True
             return redirect(url_for("auth.check_email"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
@@ -162,13 +157,9 @@ def reset_password(token: str) -> str | Response:
         return render_template("auth/verify_failed.html", message=error.message), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             service.reset_password(token, form.password.data)
-        except Invalid as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             logout_user()
             flash(_("Your password is changed. Sign in with the new one."), "success")
             return redirect(url_for("auth.login"))
@@ -184,7 +175,7 @@ def profile() -> str | Response:
     status = 200
     if request.method == "POST" and "profile-name" in request.form:
         if profile_form.validate():
-            try:
+            with unit_of_work(profile_form) as work:
                 service.update_profile(
                     user,
                     name=profile_form.name.data,
@@ -192,26 +183,18 @@ def profile() -> str | Response:
                     stakeholder_group=profile_form.stakeholder_group.data,
                     country=profile_form.country.data,
                 )
-            except Invalid as error:
-                db.session.rollback()
-                show_error(profile_form, error)
-            else:
-                db.session.commit()
+            if work.done:
                 flash(_("Your profile is saved. Comments you made earlier keep the details "
                         "they were made with."), "success")
                 return redirect(url_for("auth.profile"))
         status = 400
     elif request.method == "POST":
         if password_form.validate():
-            try:
+            with unit_of_work(password_form) as work:
                 service.change_password(
                     user, password_form.current_password.data, password_form.password.data
                 )
-            except Invalid as error:
-                db.session.rollback()
-                show_error(password_form, error)
-            else:
-                db.session.commit()
+            if work.done:
                 remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
                 login_user(user, remember=remembered in request.cookies)
                 flash(_("Your password is changed; other devices are signed out."), "success")

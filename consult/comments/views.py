@@ -28,9 +28,8 @@ from consult.comments.forms import CommentForm, EditCommentForm, GeneralCommentF
 from consult.comments.models import Comment, CommentKind, CommentStatus
 from consult.drafts import service as drafts
 from consult.drafts.models import Version
-from consult.errors import DomainError
 from consult.extensions import csrf, db
-from consult.forms import EmptyForm, as_int, show_error
+from consult.forms import EmptyForm, as_int, unit_of_work
 from consult.markup import highlight, render_markdown
 from consult.textdiff import diff_html
 
@@ -134,7 +133,7 @@ def _handle_post(version: Version, place: drafts.Place | None, form) -> Response
             version, place, form, status=400 if current_user.is_authenticated else 403
         )
     paragraph = place.paragraph if place else None
-    try:
+    with unit_of_work(form) as work:
         comment = service.post_comment(
             current_user,
             version,
@@ -145,11 +144,8 @@ def _handle_post(version: Version, place: drafts.Place | None, form) -> Response
             quote=_field(form, "quote"),
             submission_key=form.submission_key.data,
         )
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return _thread_page(version, place, form, status=error.status)
-    db.session.commit()
+    if not work.done:
+        return _thread_page(version, place, form, status=work.status)
     _sent(comment)
     if paragraph is None:
         target = url_for("comments.general", slug=version.consultation.slug, number=version.number)
@@ -260,29 +256,24 @@ def reply(comment_id: int) -> Response | tuple[str, int]:
         context["preview"] = render_markdown(form.body.data or "")
         return render_template("comments/comment.html", **context), 200
     form.validate()
-    status = 400
-    if not _form_problem(form):
-        try:
+    if _form_problem(form):
+        status = 400 if current_user.is_authenticated else 403
+    else:
+        with unit_of_work(form) as work:
             made = service.reply(
                 current_user,
                 parent,
                 body=form.body.data or "",
                 submission_key=form.submission_key.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status
-        else:
-            db.session.commit()
+        if work.done:
             _sent(made)
             return redirect(
                 url_for(
                     "comments.comment", comment_id=parent.root_id or parent.id, _anchor=made.anchor
                 )
             )
-    elif not current_user.is_authenticated:
-        status = 403
+        status = work.status
     return render_template("comments/comment.html", **_comment_context(parent, form)), status
 
 
@@ -299,33 +290,28 @@ def edit(comment_id: int) -> str | Response | tuple[str, int]:
         form.row_version.data = str(found.row_version)
     preview = None
     status = 200
-    if request.method == "POST":
-        if form.wants_preview:
-            preview = render_markdown(form.body.data or "")
+    if request.method == "POST" and form.wants_preview:
+        preview = render_markdown(form.body.data or "")
+    elif request.method == "POST":
+        form.validate()
+        if _form_problem(form):
+            status = 400 if current_user.is_authenticated else 403
         else:
-            form.validate()
-            if not _form_problem(form):
-                try:
-                    service.edit_comment(
-                        current_user,
-                        found,
-                        body=form.body.data or "",
-                        proposed_text=form.proposed_text.data or "",
-                        quote=form.quote.data or "",
-                        row_version=as_int(form.row_version.data),
-                    )
-                except DomainError as error:
-                    db.session.rollback()
-                    show_error(form, error)
-                    status = error.status
-                    found = service.get_comment(comment_id, current_user)
-                    form.row_version.data = str(found.row_version)
-                else:
-                    db.session.commit()
-                    flash(_("Your changes are saved."), "success")
-                    return redirect(url_for("comments.comment", comment_id=found.id))
-            else:
-                status = 400 if current_user.is_authenticated else 403
+            with unit_of_work(form) as work:
+                service.edit_comment(
+                    current_user,
+                    found,
+                    body=form.body.data or "",
+                    proposed_text=form.proposed_text.data or "",
+                    quote=form.quote.data or "",
+                    row_version=as_int(form.row_version.data),
+                )
+            if work.done:
+                flash(_("Your changes are saved."), "success")
+                return redirect(url_for("comments.comment", comment_id=found.id))
+            status = work.status
+            found = service.get_comment(comment_id, current_user)
+            form.row_version.data = str(found.row_version)
     return (
         render_template(
             "comments/edit.html",
@@ -349,13 +335,9 @@ def withdraw(comment_id: int) -> str | Response:
         abort(403)
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work() as work:
             service.withdraw_comment(current_user, found)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("Your comment is withdrawn."), "success")
         return redirect(url_for("comments.comment", comment_id=found.id))
     return render_template(
@@ -382,7 +364,7 @@ def act(comment_id: int, action: str) -> Response:
     found = service.get_comment(comment_id, current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with unit_of_work() as work:
         if action == "endorse":
             service.endorse(current_user, found)
             message = _("You endorsed this comment.")
@@ -392,11 +374,7 @@ def act(comment_id: int, action: str) -> Response:
         else:
             service.publish_comment(current_user, found)
             message = _("The comment is published.")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if work.done:
         flash(message, "success")
     return _back_to(found)
 

@@ -19,9 +19,8 @@ from consult.drafts.forms import (
 )
 from consult.drafts.importer import ParsedDocument, parse_document
 from consult.drafts.models import Version
-from consult.errors import DomainError, Forbidden, Invalid
-from consult.extensions import db
-from consult.forms import EmptyForm, as_int, show_error
+from consult.errors import Forbidden, Invalid
+from consult.forms import EmptyForm, as_int, unit_of_work
 
 blueprint = Blueprint("drafts", __name__)
 
@@ -82,10 +81,11 @@ def _read_upload(form: ImportForm | VersionForm, required: bool) -> ParsedDocume
     )
 
 
-def _report_import(document: ParsedDocument | None, made: int) -> None:
+def _report_import(document: ParsedDocument | None) -> None:
+    """Say how many paragraphs came in, and what the importer had to guess."""
     if document is None:
         return
-    flash(_("Imported %(n)d paragraphs.", n=made), "success")
+    flash(_("Imported %(n)d paragraphs.", n=len(document.paragraphs)), "success")
     for warning in document.warnings[:20]:
         flash(warning, "warning")
     if len(document.warnings) > 20:
@@ -98,15 +98,11 @@ def new_consultation() -> str | Response:
     _require_secretariat()
     form = ConsultationForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             made = service.create_consultation(
                 current_user, slug=form.slug.data, title=form.title.data, summary=form.summary.data
             )
-        except Invalid as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("The consultation is created. Now add its first version."), "success")
             return redirect(url_for("drafts.new_version", slug=made.slug))
     return render_template("drafts/new_consultation.html", form=form), 400 if form.errors else 200
@@ -119,7 +115,7 @@ def new_version(slug: str) -> str | Response:
     found = service.get_consultation(slug, current_user)
     form = VersionForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             document = _read_upload(form, required=False)
             made = service.create_version(
                 current_user,
@@ -132,13 +128,8 @@ def new_version(slug: str) -> str | Response:
                 or (document.document_symbol if document else ""),
                 document=document,
             )
-        except Invalid as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            count = len(document.paragraphs) if document else 0
-            db.session.commit()
-            _report_import(document, count)
+        if work.done:
+            _report_import(document)
             return redirect(url_for("drafts.manage_version", slug=slug, number=made.number))
     return (
         render_template("drafts/new_version.html", form=form, consultation=found),
@@ -160,7 +151,7 @@ def manage_version(slug: str, number: int) -> str | Response:
         form.opens_at.data = found.opens_at.replace(tzinfo=None) if found.opens_at else None
         form.closes_at.data = found.closes_at.replace(tzinfo=None) if found.closes_at else None
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             service.update_version(
                 current_user,
                 found,
@@ -170,11 +161,7 @@ def manage_version(slug: str, number: int) -> str | Response:
                 opens_at=as_utc(form.opens_at.data),
                 closes_at=as_utc(form.closes_at.data),
             )
-        except Invalid as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("The version's settings are saved."), "success")
             return redirect(url_for("drafts.manage_version", slug=slug, number=number))
     return (
@@ -191,22 +178,24 @@ def manage_version(slug: str, number: int) -> str | Response:
     )
 
 
+def _one_button() -> None:
+    """Refuse a one-button POST whose CSRF token is missing or stale."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
 @blueprint.route("/manage/c/<slug>/v/<int:number>/import", methods=["POST"])
 @login_required
-def import_text(slug: str, number: int) -> str | Response:
+def import_text(slug: str, number: int) -> Response:
     found = _managed_version(slug, number)
     form = ImportForm()
-    if form.validate_on_submit():
-        try:
-            document = _read_upload(form, required=True)
-            assert document is not None
-            made = service.replace_text(current_user, found, document)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            _report_import(document, len(made))
+    if not form.validate_on_submit():
+        abort(400)
+    with unit_of_work() as work:
+        document = _read_upload(form, required=True)
+        service.replace_text(current_user, found, document)
+    if work.done:
+        _report_import(document)
     return redirect(url_for("drafts.manage_version", slug=slug, number=number))
 
 
@@ -216,9 +205,8 @@ def import_text(slug: str, number: int) -> str | Response:
 @login_required
 def version_action(slug: str, number: int, action: str) -> Response:
     found = _managed_version(slug, number)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
+    _one_button()
+    with unit_of_work() as work:
         if action == "open":
             service.open_version(current_user, found)
             message = _("The version is published and open for comments.")
@@ -228,11 +216,7 @@ def version_action(slug: str, number: int, action: str) -> Response:
         else:
             changed = service.renumber(current_user, found)
             message = _("%(n)d paragraph numbers changed.", n=changed)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if work.done:
         flash(message, "success")
     return redirect(url_for("drafts.manage_version", slug=slug, number=number))
 
@@ -245,27 +229,26 @@ def new_paragraph(slug: str, number: int) -> str | Response:
     if request.method == "GET":
         form.after_position.data = request.args.get("after", "0")
         form.kind.data = "operative"
+    status = 200
     if form.validate_on_submit():
-        after = as_int(form.after_position.data)
-        try:
+        with unit_of_work(form) as work:
             made = service.insert_paragraph(
                 current_user,
                 found,
-                after_position=after,
+                after_position=as_int(form.after_position.data),
                 kind=form.kind.data,
                 number_label=form.number_label.data,
                 body=form.body.data,
                 is_subparagraph=form.is_subparagraph.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("The paragraph is added."), "success")
             return redirect(
                 url_for("drafts.manage_version", slug=slug, number=number, _anchor=made.anchor)
             )
+        status = work.status
+    elif request.method == "POST":
+        status = 400
     return (
         render_template(
             "drafts/edit_paragraph.html",
@@ -274,7 +257,7 @@ def new_paragraph(slug: str, number: int) -> str | Response:
             form=form,
             paragraph=None,
         ),
-        400 if form.errors else 200,
+        status,
     )
 
 
@@ -291,7 +274,7 @@ def edit_paragraph(slug: str, number: int, position: int) -> str | Response:
     elif not form.validate_on_submit():
         status = 400
     else:
-        try:
+        with unit_of_work(form) as work:
             service.update_paragraph(
                 current_user,
                 paragraph,
@@ -301,18 +284,14 @@ def edit_paragraph(slug: str, number: int, position: int) -> str | Response:
                 is_subparagraph=form.is_subparagraph.data,
                 row_version=as_int(form.row_version.data),
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = error.status
-            paragraph = service.get_paragraph(found, position)
-            form.row_version.data = str(paragraph.row_version)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("The paragraph is saved."), "success")
             return redirect(
                 url_for("drafts.manage_version", slug=slug, number=number, _anchor=paragraph.anchor)
             )
+        status = work.status
+        paragraph = service.get_paragraph(found, position)
+        form.row_version.data = str(paragraph.row_version)
     return (
         render_template(
             "drafts/edit_paragraph.html",
@@ -331,14 +310,9 @@ def edit_paragraph(slug: str, number: int, position: int) -> str | Response:
 def delete_paragraph(slug: str, number: int, position: int) -> Response:
     found = _managed_version(slug, number)
     paragraph = service.get_paragraph(found, position)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
+    _one_button()
+    with unit_of_work() as work:
         service.delete_paragraph(current_user, paragraph)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if work.done:
         flash(_("The paragraph is deleted."), "success")
     return redirect(url_for("drafts.manage_version", slug=slug, number=number))
