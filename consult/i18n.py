@@ -95,6 +95,7 @@ def init_app(app: Flask) -> None:
         iso=lambda value: value.isoformat() if value else "",
         markdown=render_markdown,
         number_label=number_label,
+        upper_first=lambda text: text[:1].upper() + text[1:] if text else text,
     )
 
 

@@ -119,7 +119,9 @@ def _thread_page(
     }
     if place is not None:
         context["neighbours"] = place
-        context["paragraph_ref"] = drafts.reference(place.paragraph)
+        context["paragraph_name"] = drafts.paragraph_name(
+            place.paragraph, drafts.preambular_number(place.paragraph)
+        )
         context["paragraph_text"] = service.paragraph_text(paragraph)
     return render_template("comments/thread.html", **context), status
 
@@ -216,7 +218,9 @@ def _comment_context(comment: Comment, reply_form: ReplyForm | None = None) -> d
         "preview": None,
     }
     if paragraph is not None:
-        context["paragraph_ref"] = drafts.reference(paragraph)
+        context["paragraph_name"] = drafts.paragraph_name(
+            paragraph, drafts.preambular_number(paragraph)
+        )
         context["paragraph_html"] = highlight(paragraph.body_html, comment.quote)
     return context
 

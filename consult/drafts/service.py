@@ -159,17 +159,62 @@ def paragraph_in_place(slug: str, number: int, position: int, viewer: User | Non
     return Place(paragraph, found.get(position - 1), found.get(position + 1))
 
 
-def reference(paragraph: Paragraph, parent: Paragraph | None = None) -> str:
-    """How people cite a paragraph: "12", "12 (b)", or its place when it has no number."""
-    parent = parent if parent is not None else paragraph.parent
+def paragraph_name(paragraph: Paragraph, preambular: int | None = None) -> str:
+    """What people call a paragraph in negotiations: "paragraph 12 (b)", "preambular
+    paragraph 3" (preambular paragraphs have no numbers; they are counted), "heading II".
+
+    preambular is the count of the preambular paragraph this one is or belongs to; the
+    parent must be loaded.
+    """
+    parent = paragraph.parent
     label = paragraph.number_label
-    if label and parent is not None and parent.number_label:
-        return f"{parent.number_label} {label}"
-    if label:
-        return label
     if paragraph.kind == ParagraphKind.HEADING:
-        return _("heading %(n)d", n=paragraph.position)
-    return _("¶ %(n)d", n=paragraph.position)
+        if label:
+            return _("heading %(label)s", label=label)
+        return _("heading at position %(n)d", n=paragraph.position)
+    if preambular and paragraph.kind == ParagraphKind.PREAMBULAR:
+        if parent is not None and label:
+            return _("preambular paragraph %(n)d %(label)s", n=preambular, label=label)
+        if parent is None and not label:
+            return _("preambular paragraph %(n)d", n=preambular)
+    if label and parent is not None and parent.number_label:
+        return _("paragraph %(label)s", label=f"{parent.number_label} {label}")
+    if label:
+        return _("paragraph %(label)s", label=label)
+    return _("paragraph at position %(n)d", n=paragraph.position)
+
+
+def _counts_as_preambular(paragraph: Paragraph) -> bool:
+    return paragraph.kind == ParagraphKind.PREAMBULAR and paragraph.parent_id is None
+
+
+def preambular_number(paragraph: Paragraph) -> int | None:
+    """The count of the preambular paragraph this one is or belongs to (PP3 is 3)."""
+    if paragraph.kind != ParagraphKind.PREAMBULAR:
+        return None
+    top = paragraph.parent or paragraph
+    return db.session.execute(
+        select(func.count())
+        .select_from(Paragraph)
+        .where(
+            Paragraph.version_id == paragraph.version_id,
+            Paragraph.parent_id.is_(None),
+            Paragraph.kind == ParagraphKind.PREAMBULAR,
+            Paragraph.position <= top.position,
+        )
+    ).scalar_one()
+
+
+def paragraph_names(paragraphs: Sequence[Paragraph]) -> dict[int, str]:
+    """The names of all the paragraphs of a version, given in order, without a query."""
+    counted: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for paragraph in paragraphs:
+        if _counts_as_preambular(paragraph):
+            counted[paragraph.id] = len(counted) + 1
+        number = counted.get(paragraph.parent_id or paragraph.id)
+        names[paragraph.id] = paragraph_name(paragraph, number)
+    return names
 
 
 # Writing: consultations and versions ---------------------------------------------------

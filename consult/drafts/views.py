@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.wrappers import Response
 
 from consult.comments import service as comments
@@ -49,12 +50,14 @@ def version(slug: str, number: int) -> str:
     found = service.get_version(slug, number, _viewer())
     paragraphs = service.version_paragraphs(found)
     by_id = {paragraph.id: paragraph for paragraph in paragraphs}
+    for paragraph in paragraphs:
+        set_committed_value(paragraph, "parent", by_id.get(paragraph.parent_id))
     return render_template(
         "drafts/version.html",
         consultation=found.consultation,
         version=found,
         paragraphs=paragraphs,
-        parents={p.id: by_id.get(p.parent_id) for p in paragraphs if p.parent_id},
+        names=service.paragraph_names(paragraphs),
         counts=comments.version_counts(found),
         refusal=comments.comment_refusal(_viewer(), found),
         is_secretariat=bool(_viewer() and current_user.is_secretariat),

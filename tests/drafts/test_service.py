@@ -249,9 +249,20 @@ def test_importing_replaces_the_text_of_a_draft(create_version, secretariat):
     assert [p.body for p in service.version_paragraphs(version)] == ["*Decides* anew;"]
 
 
-def test_references_read_like_the_document(create_version):
-    version = create_version()
+def test_paragraphs_are_named_as_in_negotiations(create_version):
+    version = create_version(paragraphs=[
+        ParsedParagraph("text", "The General Assembly,"),
+        ParsedParagraph("preambular", "*Recalling* its resolution 70/125,"),
+        ParsedParagraph("preambular", "*considering*"),
+        ParsedParagraph("preambular", "that the divide persists;", "a)", 1),
+        ParsedParagraph("heading", "Vision", "I"),
+        ParsedParagraph("operative", "*Calls upon* all stakeholders:", "1"),
+        ParsedParagraph("operative", "To connect everyone;", "(a)", 1),
+    ])
     paragraphs = service.version_paragraphs(version)
-    assert service.reference(paragraphs[3]) == "1"
-    assert service.reference(paragraphs[5]) == "2 (a)"
-    assert service.reference(paragraphs[1]) == "¶ 2"
+    names = [service.paragraph_name(p, service.preambular_number(p)) for p in paragraphs]
+    assert names == [
+        "paragraph at position 1", "preambular paragraph 1", "preambular paragraph 2",
+        "preambular paragraph 2 a)", "heading I", "paragraph 1", "paragraph 1 (a)",
+    ]
+    assert list(service.paragraph_names(paragraphs).values()) == names
