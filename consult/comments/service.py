@@ -11,7 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, case, delete, exists, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.auth.models import User
@@ -239,6 +239,41 @@ def replies(root: Comment, viewer: User | None) -> list[Comment]:
             .order_by(Comment.created_at, Comment.id)
         ).scalars()
     )
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def input_of(author: User, *, page: int = 1, per_page: int | None = None) -> Page:
+    """Everything one person wrote, newest first, whatever became of it: so they can
+    find it again and see whether it waits, was published, or was withdrawn."""
+    per_page = per_page or current_app.config["COMMENTS_PER_PAGE"]
+    where = Comment.author_id == author.id
+    total = db.session.execute(select(func.count()).select_from(Comment).where(where)).scalar_one()
+    page = min(max(1, page), max(1, -(-total // per_page)))
+    items = list(
+        db.session.execute(
+            select(Comment)
+            .where(where)
+            .options(
+                joinedload(Comment.version).joinedload(Version.consultation),
+                joinedload(Comment.paragraph).joinedload(Paragraph.parent),
+            )
+            .order_by(Comment.created_at.desc(), Comment.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).scalars()
+    )
+    return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 @dataclass(frozen=True)

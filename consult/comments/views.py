@@ -405,3 +405,14 @@ def amendment_diff(comment: Comment, base_text: str) -> Markup:
     if comment.kind == CommentKind.DELETION:
         return diff_html(base_text, "")
     return diff_html("", comment.proposed_text)
+
+
+@blueprint.route("/my-input")
+@login_required
+def my_input() -> str:
+    """What the signed-in person wrote, with where it stands."""
+    found = service.input_of(current_user, page=as_int(request.args.get("page"), 1))
+    paragraphs = [item.paragraph for item in found.items if item.paragraph is not None]
+    return render_template(
+        "comments/mine.html", found=found, names=drafts.names_of(paragraphs)
+    )

@@ -205,6 +205,34 @@ def preambular_number(paragraph: Paragraph) -> int | None:
     ).scalar_one()
 
 
+def names_of(paragraphs: Sequence[Paragraph]) -> dict[int, str]:
+    """The names of paragraphs from anywhere (parents loaded), in one query."""
+    tops = {p.id: (p.parent or p) for p in paragraphs if p.kind == ParagraphKind.PREAMBULAR}
+    numbers: dict[int, int] = {}
+    if tops:
+        ordinal = func.row_number().over(
+            partition_by=Paragraph.version_id, order_by=Paragraph.position
+        )
+        counted = (
+            select(Paragraph.id, ordinal.label("number"))
+            .where(
+                Paragraph.version_id.in_({top.version_id for top in tops.values()}),
+                Paragraph.parent_id.is_(None),
+                Paragraph.kind == ParagraphKind.PREAMBULAR,
+            )
+            .subquery()
+        )
+        wanted = {top.id for top in tops.values()}
+        numbers = {
+            row.id: row.number
+            for row in db.session.execute(select(counted).where(counted.c.id.in_(wanted)))
+        }
+    return {
+        p.id: paragraph_name(p, numbers.get(tops[p.id].id) if p.id in tops else None)
+        for p in paragraphs
+    }
+
+
 def paragraph_names(paragraphs: Sequence[Paragraph]) -> dict[int, str]:
     """The names of all the paragraphs of a version, given in order, without a query."""
     counted: dict[int, int] = {}

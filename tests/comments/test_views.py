@@ -391,3 +391,27 @@ def test_page_queries_do_not_grow_with_paragraphs_or_comments(
         assert counts[("small", path)] == counts[("large", path)], (path, counts)
     assert counts[("large", "/v/1")] <= 4
     assert counts[("large", "/v/1/p/4")] <= 6
+
+
+def test_your_input_lists_everything_you_wrote_and_where_it_stands(
+    client, auth, create_version, stakeholder, other_stakeholder, count_queries
+):
+    assert client.get("/my-input").status_code == 302
+    open_version = create_version()
+    waiting = create_version(slug="pre", moderation="pre")
+    service.post_comment(stakeholder, open_version, drafts.get_paragraph(open_version, 2),
+                         body="On the preamble")
+    service.post_comment(stakeholder, waiting, drafts.get_paragraph(waiting, 6),
+                         body="Waiting for a moderator")
+    gone = service.post_comment(stakeholder, open_version, None, body="Taken back")
+    service.withdraw_comment(stakeholder, gone)
+    service.post_comment(other_stakeholder, open_version, None, body="Someone else's")
+    db.session.commit()
+    auth.login("amina@example.org")
+    with count_queries() as counter:
+        html = page_text(client.get("/my-input"))
+    assert "On the preamble" in html and "preambular paragraph 1" in html
+    assert "Waiting for a moderator" in html and "paragraph 2 (a)" in html
+    assert "Awaiting moderation" in html and "Withdrawn by its author" in html
+    assert "the whole draft" in html and "Someone else" not in html
+    assert counter.count <= 4

@@ -58,7 +58,7 @@ def test_pages_meet_wcag_aa(app, browser_page, version, stakeholder, other_stake
     page.get_by_label("Email").fill("amina@example.org")
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Sign in").click()
-    for path in ["/c/wsis20/v/1/p/4", "/c/wsis20/v/1/general", "/profile",
+    for path in ["/c/wsis20/v/1/p/4", "/c/wsis20/v/1/general", "/profile", "/my-input",
                  f"/comments/{made.id}"]:
         page.goto(path)
         found += violations(page, script)
