@@ -133,6 +133,23 @@ class ProfileForm(ProfileFields):
     pass
 
 
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        _l("New email address"),
+        validators=[
+            DataRequired(_l("Give the new address.")),
+            Email(_l("Give a valid email address."), check_deliverability=False),
+            Length(max=254),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Give your current password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"),

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 200
 VERIFY_SALT = "consult.verify-email"
+EMAIL_CHANGE_SALT = "consult.change-email"
 RESET_SALT = "consult.reset-password"
 # Compared against when no account has the email, so both answers take as long.
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
@@ -249,6 +250,69 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     if not check_password_hash(user.password_hash, current_password or ""):
         raise Invalid(_("The current password is not right."), field="current_password")
     set_password(user, new_password)
+
+
+def request_email_change(user: User, new_email: str, password: str) -> None:
+    """Send a link to the new address; the email changes only when it is opened there.
+
+    The old address is told, so a stolen session cannot quietly take the account over.
+    Raises Invalid.
+    """
+    new_email = normalize_email(new_email)
+    if not check_password_hash(user.password_hash, password or ""):
+        raise Invalid(_("The current password is not right."), field="current_password")
+    if "@" not in new_email:
+        raise Invalid(_("Give a valid email address."), field="email")
+    if new_email == user.email:
+        raise Invalid(_("This is already your email address."), field="email")
+    if find_user_by_email(new_email) is not None:
+        raise Invalid(_("Another account uses this email address."), field="email")
+    token = _serializer(EMAIL_CHANGE_SALT).dumps(
+        {"u": user.id, "old": user.email, "new": new_email}
+    )
+    link = url_for("auth.confirm_email_change", token=token, _external=True)
+    queue_email(
+        new_email,
+        _("Confirm your new email address for consult"),
+        _(
+            "Dear %(name)s,\n\nTo use this address for your consult account, open this link "
+            "within seven days:\n\n%(link)s\n\nIf you did not ask for this, ignore this "
+            "message.",
+            name=user.name,
+            link=link,
+        ),
+    )
+    queue_email(
+        user.email,
+        _("Your consult email address is about to change"),
+        _(
+            "Dear %(name)s,\n\nSomeone signed in to your account asked to change its email "
+            "address to %(new)s. It changes only when the link sent there is opened.\n\n"
+            "If this was not you, change your password now and tell the secretariat.",
+            name=user.name,
+            new=new_email,
+        ),
+    )
+
+
+def confirm_email_change(token: str) -> User:
+    """Change the email to the address the link was sent to. Raises Invalid."""
+    try:
+        data = _serializer(EMAIL_CHANGE_SALT).loads(
+            token, max_age=current_app.config["EMAIL_TOKEN_MAX_AGE"]
+        )
+    except SignatureExpired as error:
+        raise Invalid(_("This link has expired. Ask for the change again.")) from error
+    except BadSignature as error:
+        raise Invalid(_("This link is not valid. Check that it was copied whole.")) from error
+    user = db.session.get(User, data.get("u"))
+    if user is None or user.email != data.get("old"):
+        raise Invalid(_("This link is not valid any more."))
+    if find_user_by_email(data["new"]) is not None:
+        raise Invalid(_("Another account uses this email address now."))
+    user.email = data["new"]
+    user.email_verified_at = utcnow()
+    return user
 
 
 def update_profile(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     redirect,
@@ -18,6 +19,7 @@ from werkzeug.wrappers import Response
 
 from consult.auth import service
 from consult.auth.forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     LoginForm,
@@ -169,43 +171,61 @@ def reset_password(token: str) -> str | Response:
 @blueprint.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile() -> str | Response:
+    """Three forms on one page: the details comments are signed with, email, password."""
     user = current_user._get_current_object()
-    profile_form = ProfileForm(obj=user, prefix="profile")
-    password_form = ChangePasswordForm(prefix="password")
+    forms = {
+        "profile": ProfileForm(obj=user, prefix="profile"),
+        "email": ChangeEmailForm(prefix="email"),
+        "password": ChangePasswordForm(prefix="password"),
+    }
     status = 200
-    if request.method == "POST" and "profile-name" in request.form:
-        if profile_form.validate():
-            with unit_of_work(profile_form) as work:
-                service.update_profile(
-                    user,
-                    name=profile_form.name.data,
-                    organization=profile_form.organization.data,
-                    stakeholder_group=profile_form.stakeholder_group.data,
-                    country=profile_form.country.data,
-                )
-            if work.done:
-                flash(_("Your profile is saved. Comments you made earlier keep the details "
-                        "they were made with."), "success")
-                return redirect(url_for("auth.profile"))
+    sent = forms.get(request.form.get("which", "")) if request.method == "POST" else None
+    if sent is not None:
         status = 400
+        if sent.validate():
+            with unit_of_work(sent) as work:
+                message = _change(request.form["which"], user, sent)
+            if work.done:
+                flash(message, "success")
+                return redirect(url_for("auth.profile"))
+            status = work.status
     elif request.method == "POST":
-        if password_form.validate():
-            with unit_of_work(password_form) as work:
-                service.change_password(
-                    user, password_form.current_password.data, password_form.password.data
-                )
-            if work.done:
-                remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-                login_user(user, remember=remembered in request.cookies)
-                flash(_("Your password is changed; other devices are signed out."), "success")
-                return redirect(url_for("auth.profile"))
-        status = 400
-    return (
-        render_template(
-            "auth/profile.html", profile_form=profile_form, password_form=password_form
-        ),
-        status,
-    )
+        abort(400)
+    return render_template("auth/profile.html", forms=forms), status
+
+
+def _change(which: str, user, form) -> str:
+    """Carry out one of the profile page's forms; return what to tell the person."""
+    if which == "profile":
+        service.update_profile(
+            user,
+            name=form.name.data,
+            organization=form.organization.data,
+            stakeholder_group=form.stakeholder_group.data,
+            country=form.country.data,
+        )
+        return _("Your profile is saved. Comments you made earlier keep the details they were "
+                 "made with.")
+    if which == "email":
+        service.request_email_change(user, form.email.data, form.current_password.data)
+        return _("We sent a link to %(email)s: your address changes when you open it.",
+                 email=form.email.data)
+    service.change_password(user, form.current_password.data, form.password.data)
+    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    login_user(user, remember=remembered in request.cookies)
+    return _("Your password is changed; other devices are signed out.")
+
+
+@blueprint.route("/profile/email/<token>")
+def confirm_email_change(token: str) -> str | Response:
+    try:
+        service.confirm_email_change(token)
+    except Invalid as error:
+        db.session.rollback()
+        return render_template("auth/verify_failed.html", message=error.message), 400
+    db.session.commit()
+    flash(_("Your email address is changed."), "success")
+    return redirect(url_for("auth.profile" if current_user.is_authenticated else "auth.login"))
 
 
 @blueprint.route("/language")

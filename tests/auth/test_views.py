@@ -29,6 +29,7 @@ REGISTRATION = {
     "accept_terms": "y",
 }
 PROFILE = {
+    "which": "profile",
     "profile-name": "Amina Diallo",
     "profile-organization": "Digital Justice Network",
     "profile-stakeholder_group": "academia",
@@ -337,6 +338,7 @@ def test_password_change_signs_out_other_sessions(client, app, auth, stakeholder
     assert signed_in(other)
 
     response = client.post("/profile", data={
+        "which": "password",
         "password-current_password": PASSWORD,
         "password-password": NEW_PASSWORD,
         "password-confirm": NEW_PASSWORD,
@@ -355,6 +357,7 @@ def test_password_change_signs_out_other_sessions(client, app, auth, stakeholder
 def test_password_change_refuses_a_wrong_current_password(client, auth, stakeholder):
     auth.login("amina@example.org")
     response = client.post("/profile", data={
+        "which": "password",
         "password-current_password": "not my password",
         "password-password": NEW_PASSWORD,
         "password-confirm": NEW_PASSWORD,
@@ -458,3 +461,36 @@ def test_edit_profile_refuses_wrong_fields(client, auth, stakeholder, field, val
     user = _user("amina@example.org")
     assert (user.name, user.stakeholder_group, user.country) == (
         "Amina Diallo", "civil_society", "KE")
+
+
+def test_email_change_waits_for_the_link_sent_to_the_new_address(app, client, auth, stakeholder,
+                                                                  other_stakeholder):
+    auth.login("amina@example.org")
+    response = client.post("/profile", data={"which": "email", "email-email": "li@example.org",
+                                             "email-current_password": PASSWORD})
+    assert response.status_code == 400 and "Another account uses" in text(response)
+    response = client.post("/profile", data={"which": "email", "email-email": "new@example.org",
+                                             "email-current_password": "wrong password"})
+    assert response.status_code == 400 and "The current password is not right." in text(response)
+    response = client.post("/profile", data={"which": "email", "email-email": "New@Example.org",
+                                             "email-current_password": PASSWORD})
+    assert response.headers["Location"] == "/profile"
+    to_new, to_old = outbox(app)
+    assert (to_new["To"], to_old["To"]) == ("new@example.org", "amina@example.org")
+    assert "new@example.org" in to_old.get_content()
+    db.session.refresh(stakeholder)
+    assert stakeholder.email == "amina@example.org"
+    link = link_in(to_new, "/profile/email/")
+    assert client.get(link).headers["Location"] == "/profile"
+    db.session.refresh(stakeholder)
+    assert stakeholder.email == "new@example.org" and stakeholder.is_verified
+    assert client.get(link).status_code == 400
+    auth.logout()
+    assert signed_in(client) is False
+    auth.login("new@example.org")
+    assert signed_in(client)
+
+
+def test_a_profile_post_without_a_known_form_is_refused(client, auth, stakeholder):
+    auth.login("amina@example.org")
+    assert client.post("/profile", data={"which": "other"}).status_code == 400
