@@ -546,6 +546,29 @@ def delete_paragraph(actor: User | None, paragraph: Paragraph) -> None:
     _shift_positions(version, position + 1, -1)
 
 
+def move_paragraph(actor: User | None, paragraph: Paragraph, by: int) -> None:
+    """Swap a paragraph of a draft with the one above (by=-1) or below (by=+1)."""
+    _require_secretariat(actor)
+    _require_draft(paragraph.version)
+    if by not in (-1, 1):
+        raise Invalid(_("A paragraph moves one place at a time."))
+    other = db.session.execute(
+        select(Paragraph).where(
+            Paragraph.version_id == paragraph.version_id,
+            Paragraph.position == paragraph.position + by,
+        )
+    ).scalar_one_or_none()
+    if other is None:
+        raise Invalid(_("There is no paragraph to change places with."))
+    first, second = paragraph.position, other.position
+    paragraph.position = -first
+    db.session.flush()
+    other.position = first
+    db.session.flush()
+    paragraph.position = second
+    db.session.flush()
+
+
 def renumber(actor: User | None, version: Version) -> int:
     """Number operative paragraphs 1, 2, 3... and their sub-paragraphs (a), (b)...
 

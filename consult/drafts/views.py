@@ -308,6 +308,22 @@ def edit_paragraph(slug: str, number: int, position: int) -> str | Response:
     )
 
 
+@blueprint.route(
+    "/manage/c/<slug>/v/<int:number>/p/<int:position>/<any(up, down):direction>",
+    methods=["POST"],
+)
+@login_required
+def move_paragraph(slug: str, number: int, position: int, direction: str) -> Response:
+    found = _managed_version(slug, number)
+    paragraph = service.get_paragraph(found, position)
+    _one_button()
+    with unit_of_work():
+        service.move_paragraph(current_user, paragraph, -1 if direction == "up" else 1)
+    return redirect(
+        url_for("drafts.manage_version", slug=slug, number=number, _anchor=paragraph.anchor)
+    )
+
+
 @blueprint.route("/manage/c/<slug>/v/<int:number>/p/<int:position>/delete", methods=["POST"])
 @login_required
 def delete_paragraph(slug: str, number: int, position: int) -> Response:

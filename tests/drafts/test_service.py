@@ -266,3 +266,18 @@ def test_paragraphs_are_named_as_in_negotiations(create_version):
         "preambular paragraph 2 a)", "heading I", "paragraph 1", "paragraph 1 (a)",
     ]
     assert list(service.paragraph_names(paragraphs).values()) == names
+
+
+def test_paragraphs_change_places_in_a_draft(create_version, secretariat):
+    version = create_version(status="draft")
+    keys = [p.lineage_key for p in service.version_paragraphs(version)]
+    service.move_paragraph(secretariat, service.get_paragraph(version, 2), +1)
+    service.move_paragraph(secretariat, service.get_paragraph(version, 8), -1)
+    db.session.commit()
+    moved = [p.lineage_key for p in service.version_paragraphs(version)]
+    assert moved == [keys[0], keys[2], keys[1], *keys[3:6], keys[7], keys[6]]
+    with pytest.raises(Invalid, match="no paragraph"):
+        service.move_paragraph(secretariat, service.get_paragraph(version, 1), -1)
+    service.open_version(secretariat, version)
+    with pytest.raises(Conflict):
+        service.move_paragraph(secretariat, service.get_paragraph(version, 3), -1)

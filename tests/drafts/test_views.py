@@ -236,3 +236,13 @@ def test_dates_are_written_for_the_reader(client, create_version, secretariat):
     client.get("/language?lang=ar")
     html = text(client.get("/c/wsis20/v/1"))
     assert "يناير" in html and 'dir="rtl"' in html
+
+
+def test_the_secretariat_moves_a_paragraph(client, auth, create_version, secretariat):
+    create_version(status="draft")
+    auth.login("secretariat@example.org")
+    assert "Move up" in text(client.get("/manage/c/wsis20/v/1"))
+    response = client.post("/manage/c/wsis20/v/1/p/4/up")
+    assert response.headers["Location"].endswith("/manage/c/wsis20/v/1#p3")
+    bodies = [p.body for p in service.version_paragraphs(db.session.get(Version, 1))]
+    assert bodies[2].startswith("*Reaffirms*") and bodies[3].startswith("Information")
