@@ -1522,6 +1522,13 @@ def _read_collection(collection: etree._Element, reader: _AknReader, part: str |
                 field="part",
             )
         documents = chosen
+    if part and len(documents) == 1:
+        # One document of the collection is taken on its own: its title is the title.
+        element, info = documents[0]
+        reader.document.title = info.title or info.heading
+        reader.document.document_symbol = info.symbol
+        reader.read_document(element)
+        return
     for element, info in documents:
         reader.emit("heading", _escape(info.heading), element=element)
         reader.read_document(element)

@@ -57,6 +57,9 @@ def test_import_one_resolution_of_the_final_acts(runner, secretariat):
     assert result.exit_code == 0, result.output
     count = db.session.execute(select(Paragraph)).scalars().all()
     assert 100 < len(count) < 140
+    consultation = db.session.execute(select(Consultation)).scalar_one()
+    assert consultation.title.startswith("ITU's role in implementing the outcomes")
+    assert consultation.versions[0].document_symbol == "RESOLUTION 140 (REV. DUBAI, 2018)"
 
 
 def test_an_unreadable_file_is_a_clear_error(runner, secretariat, tmp_path):
