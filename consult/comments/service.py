@@ -27,6 +27,7 @@ from consult.database import utcnow
 from consult.drafts.models import ModerationMode, Paragraph, Version
 from consult.errors import Conflict, Forbidden, Invalid, NotFound
 from consult.extensions import db
+from consult.i18n import format_moment
 from consult.markup import normalize_space, plain_text, render_markdown
 
 QUOTE_MAX_LENGTH = 1000
@@ -90,22 +91,37 @@ def get_comment(comment_id: int, viewer: User | None) -> Comment:
     return comment
 
 
-@dataclass
-class Thread:
-    """One page of a paragraph's (or a version's general) comments, with what they show."""
+def page_count(total: int, per_page: int) -> int:
+    """How many pages total items fill; an empty list still has its one page."""
+    return max(1, -(-total // per_page))
 
-    comments: list[Comment]
+
+@dataclass
+class Page:
+    """One page of a longer list."""
+
+    items: list[Comment]
     total: int
     page: int
     per_page: int
-    sort: str
+
+    @property
+    def pages(self) -> int:
+        return page_count(self.total, self.per_page)
+
+
+@dataclass
+class Thread(Page):
+    """One page of a paragraph's (or a version's general) comments, with what they show."""
+
+    sort: str = "oldest"
     endorsements: dict[int, dict[str, int]] = field(default_factory=dict)
     endorsed_by_viewer: set[int] = field(default_factory=set)
     reply_counts: dict[int, int] = field(default_factory=dict)
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def comments(self) -> list[Comment]:
+        return self.items
 
     def endorsement_total(self, comment: Comment) -> int:
         return sum(self.endorsements.get(comment.id, {}).values())
@@ -186,15 +202,15 @@ def thread(
     rows = page_of(page)
     if not rows and page > 1:
         count = db.session.execute(select(total)).scalar_one()
-        page = max(1, -(-count // per_page))
+        page = page_count(count, per_page)
         rows = page_of(page)
     result = Thread(
-        comments=[], total=rows[0][1] if rows else 0, page=page, per_page=per_page, sort=sort
+        items=[], total=rows[0][1] if rows else 0, page=page, per_page=per_page, sort=sort
     )
     for comment, _total, reply_count, groups, endorsed in rows:
         set_committed_value(comment, "version", version)
         set_committed_value(comment, "paragraph", paragraph)
-        result.comments.append(comment)
+        result.items.append(comment)
         if reply_count:
             result.reply_counts[comment.id] = reply_count
         if groups:
@@ -241,25 +257,13 @@ def replies(root: Comment, viewer: User | None) -> list[Comment]:
     )
 
 
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
 def input_of(author: User, *, page: int = 1, per_page: int | None = None) -> Page:
     """Everything one person wrote, newest first, whatever became of it: so they can
     find it again and see whether it waits, was published, or was withdrawn."""
     per_page = per_page or current_app.config["COMMENTS_PER_PAGE"]
     where = Comment.author_id == author.id
     total = db.session.execute(select(func.count()).select_from(Comment).where(where)).scalar_one()
-    page = min(max(1, page), max(1, -(-total // per_page)))
+    page = min(max(1, page), page_count(total, per_page))
     items = list(
         db.session.execute(
             select(Comment)
@@ -310,21 +314,17 @@ def comment_refusal(
     now = now or utcnow()
     if not version.is_taking_comments(now):
         if version.status == "open" and version.opens_at and now < version.opens_at:
-            return _("Comments open on %(when)s.", when=_moment(version.opens_at))
+            return _("Comments open on %(when)s.", when=format_moment(version.opens_at))
         if version.closes_at and version.closes_at <= now:
-            return _("The comment period closed on %(when)s.", when=_moment(version.closes_at))
+            return _(
+                "The comment period closed on %(when)s.", when=format_moment(version.closes_at)
+            )
         return _("This version is not open for comments.")
     try:
         require_writer(viewer)
     except Forbidden as error:
         return error.message
     return None
-
-
-def _moment(value: dt.datetime) -> str:
-    from consult.i18n import format_moment
-
-    return format_moment(value)
 
 
 def _require_open(author: User | None, version: Version) -> User:
