@@ -50,6 +50,16 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
+def _read_link(token: str, salt: str, max_age_setting: str, expired: str, broken: str) -> dict:
+    """The data signed into an emailed link. Raises Invalid with expired or broken."""
+    try:
+        return _serializer(salt).loads(token, max_age=current_app.config[max_age_setting])
+    except SignatureExpired as error:
+        raise Invalid(expired) from error
+    except BadSignature as error:
+        raise Invalid(broken) from error
+
+
 def find_user_by_email(email: str) -> User | None:
     return db.session.execute(
         select(User).where(func.lower(User.email) == normalize_email(email))
@@ -148,18 +158,13 @@ def send_verification(user: User) -> None:
 
 def verify_email(token: str) -> User:
     """Mark the account whose signed link this is as verified. Raises Invalid."""
-    try:
-        data = _serializer(VERIFY_SALT).loads(
-            token, max_age=current_app.config["EMAIL_TOKEN_MAX_AGE"]
-        )
-    except SignatureExpired as error:
-        raise Invalid(
-            _("This confirmation link has expired. Sign in to have a new one sent.")
-        ) from error
-    except BadSignature as error:
-        raise Invalid(
-            _("This confirmation link is not valid. Check that it was copied whole.")
-        ) from error
+    data = _read_link(
+        token,
+        VERIFY_SALT,
+        "EMAIL_TOKEN_MAX_AGE",
+        _("This confirmation link has expired. Sign in to have a new one sent."),
+        _("This confirmation link is not valid. Check that it was copied whole."),
+    )
     user = db.session.get(User, data.get("u"))
     if user is None or user.email != data.get("e"):
         raise Invalid(_("This confirmation link is not valid any more."))
@@ -216,14 +221,13 @@ def request_password_reset(email: str) -> None:
 
 def user_for_reset_token(token: str) -> User:
     """Return the account a reset link is for. Raises Invalid when it is expired or used."""
-    try:
-        data = _serializer(RESET_SALT).loads(
-            token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"]
-        )
-    except SignatureExpired as error:
-        raise Invalid(_("This reset link has expired. Ask for a new one.")) from error
-    except BadSignature as error:
-        raise Invalid(_("This reset link is not valid. Ask for a new one.")) from error
+    data = _read_link(
+        token,
+        RESET_SALT,
+        "PASSWORD_RESET_MAX_AGE",
+        _("This reset link has expired. Ask for a new one."),
+        _("This reset link is not valid. Ask for a new one."),
+    )
     user = db.session.get(User, data.get("u"))
     if user is None or _password_fingerprint(user) != data.get("h"):
         raise Invalid(_("This reset link has already been used. Ask for a new one."))
@@ -297,14 +301,13 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
 
 def confirm_email_change(token: str) -> User:
     """Change the email to the address the link was sent to. Raises Invalid."""
-    try:
-        data = _serializer(EMAIL_CHANGE_SALT).loads(
-            token, max_age=current_app.config["EMAIL_TOKEN_MAX_AGE"]
-        )
-    except SignatureExpired as error:
-        raise Invalid(_("This link has expired. Ask for the change again.")) from error
-    except BadSignature as error:
-        raise Invalid(_("This link is not valid. Check that it was copied whole.")) from error
+    data = _read_link(
+        token,
+        EMAIL_CHANGE_SALT,
+        "EMAIL_TOKEN_MAX_AGE",
+        _("This link has expired. Ask for the change again."),
+        _("This link is not valid. Check that it was copied whole."),
+    )
     user = db.session.get(User, data.get("u"))
     if user is None or user.email != data.get("old"):
         raise Invalid(_("This link is not valid any more."))

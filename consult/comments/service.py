@@ -403,15 +403,35 @@ def _existing_submission(author: User, submission_key: str | None) -> Comment | 
     ).scalar_one_or_none()
 
 
-def _store(comment: Comment) -> Comment:
-    """Insert once per submission key: a form sent twice gives back the first comment."""
+def _store(
+    author: User, version: Version, submission_key: str | None, **fields: object
+) -> Comment:
+    """Make a comment signed with the author's details as they are now, once per
+    submission key: a form sent twice gives back the first comment."""
+    existing = _existing_submission(author, submission_key)
+    if existing is not None:
+        return existing
+    status = _initial_status(version)
+    comment = Comment(
+        version_id=version.id,
+        status=status,
+        body_html=render_markdown(str(fields.get("body", ""))),
+        author=author,
+        author_name=author.name,
+        author_organization=author.organization,
+        author_group=author.stakeholder_group,
+        author_country=author.country,
+        submission_key=submission_key or None,
+        published_at=utcnow() if status == CommentStatus.PUBLISHED else None,
+        **fields,
+    )
     savepoint = db.session.begin_nested()
     db.session.add(comment)
     try:
         savepoint.commit()
     except IntegrityError:
         savepoint.rollback()
-        existing = _existing_submission(comment.author, comment.submission_key)
+        existing = _existing_submission(author, submission_key)
         if existing is None:
             raise
         return existing
@@ -455,28 +475,16 @@ def post_comment(
     )
     _check_content(kind, body, proposed_text, paragraph)
     quote = _check_quote(paragraph, quote)
-    existing = _existing_submission(author, submission_key)
-    if existing is not None:
-        return existing
-    status = _initial_status(version)
-    comment = Comment(
-        version_id=version.id,
+    return _store(
+        author,
+        version,
+        submission_key,
         paragraph_id=paragraph.id if paragraph else None,
         kind=kind,
-        status=status,
         body=body,
-        body_html=render_markdown(body),
         proposed_text=proposed_text,
         quote=quote,
-        author=author,
-        author_name=author.name,
-        author_organization=author.organization,
-        author_group=author.stakeholder_group,
-        author_country=author.country,
-        submission_key=submission_key or None,
-        published_at=utcnow() if status == CommentStatus.PUBLISHED else None,
     )
-    return _store(comment)
 
 
 def reply(
@@ -488,28 +496,16 @@ def reply(
         raise Conflict(_("This comment can no longer be answered."))
     body = (body or "").strip()
     _check_content(CommentKind.REPLY, body, "", parent.paragraph)
-    existing = _existing_submission(author, submission_key)
-    if existing is not None:
-        return existing
-    status = _initial_status(parent.version)
-    comment = Comment(
-        version_id=parent.version_id,
+    return _store(
+        author,
+        parent.version,
+        submission_key,
         paragraph_id=parent.paragraph_id,
         parent_id=parent.id,
         root_id=parent.root_id or parent.id,
         kind=CommentKind.REPLY,
-        status=status,
         body=body,
-        body_html=render_markdown(body),
-        author=author,
-        author_name=author.name,
-        author_organization=author.organization,
-        author_group=author.stakeholder_group,
-        author_country=author.country,
-        submission_key=submission_key or None,
-        published_at=utcnow() if status == CommentStatus.PUBLISHED else None,
     )
-    return _store(comment)
 
 
 def _require_author(actor: User | None, comment: Comment) -> User:
