@@ -66,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    import consult.models  # noqa: F401  (every table, for the metadata and migrations)
     from consult import i18n
     from consult.database import configure_engine
     from consult.extensions import babel, begin_write, csrf, db, login_manager, migrate

@@ -77,3 +77,50 @@ def test_upgrade_downgrade_upgrade_from_empty(empty_database):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+# Rows of the schema as the first migration made it, written in plain SQL because the
+# models already describe the latest schema.
+FIRST_SCHEMA_ROWS = [
+    "INSERT INTO \"user\" (id, email, password_hash, name, organization, stakeholder_group,"
+    " country, role, session_epoch, active, created_at) VALUES (1, 'a@example.org', 'x',"
+    " 'Ana', 'Rede', 'academia', 'BR', 'stakeholder', 0, TRUE, '2026-01-01 00:00:00')",
+    "INSERT INTO consultation (id, slug, title, summary, created_at)"
+    " VALUES (1, 'wsis', 'WSIS', '', '2026-01-01 00:00:00')",
+    "INSERT INTO version (id, consultation_id, number, label, document_symbol, status,"
+    " moderation, created_at, row_version)"
+    " VALUES (1, 1, 1, 'Zero draft', '', 'open', 'post', '2026-01-01 00:00:00', 1)",
+    "INSERT INTO paragraph (id, version_id, position, kind, number_label, body, body_html,"
+    " lineage_key, row_version) VALUES (1, 1, 1, 'operative', '1', 'Decides;',"
+    " '<p>Decides;</p>', 'k1', 1)",
+    "INSERT INTO comment (id, version_id, paragraph_id, kind, status, body, body_html,"
+    " proposed_text, quote, author_id, author_name, author_organization, author_group,"
+    " author_country, created_at, endorsement_count, row_version) VALUES (1, 1, 1,"
+    " 'comment', 'published', 'Yes', '<p>Yes</p>', '', '', 1, 'Ana', 'Rede', 'academia',"
+    " 'BR', '2026-01-01 00:00:00', 0, 1)",
+]
+
+
+def _count(table: str) -> int:
+    with db.engine.connect() as connection:
+        return connection.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar_one()
+
+
+def test_a_populated_database_upgrades_and_downgrades_keeping_its_rows(empty_database):
+    """SQLite rebuilds tables to alter them: with foreign keys on, that once cascaded
+    deletes from version into paragraph and comment."""
+    app = create_app({"TESTING": True, "DATABASE_URL": empty_database})
+    with app.app_context():
+        try:
+            upgrade(revision="8f6d5f320e8e")
+            with db.engine.begin() as connection:
+                for statement in FIRST_SCHEMA_ROWS:
+                    connection.exec_driver_sql(statement)
+            upgrade()
+            assert [_count(t) for t in ("version", "paragraph", "comment")] == [1, 1, 1]
+            assert _differences() == []
+            downgrade(revision="8f6d5f320e8e")
+            assert [_count(t) for t in ("version", "paragraph", "comment")] == [1, 1, 1]
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -30,6 +30,22 @@ class CommentStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+class Disposition(enum.StrEnum):
+    """The answer given to a comment or proposal."""
+
+    ACCEPTED = "accepted"
+    PARTIALLY_ACCEPTED = "partially_accepted"
+    NOTED = "noted"
+    NOT_ACCEPTED = "not_accepted"
+
+
+DISPOSITION_LABELS = {
+    Disposition.ACCEPTED: _l("Accepted"),
+    Disposition.PARTIALLY_ACCEPTED: _l("Partially accepted"),
+    Disposition.NOTED: _l("Noted"),
+    Disposition.NOT_ACCEPTED: _l("Not accepted"),
+}
+
 # Kinds that propose a change to the text rather than only remark on it.
 PROPOSAL_KINDS = frozenset({CommentKind.AMENDMENT, CommentKind.DELETION, CommentKind.INSERTION})
 
@@ -104,12 +120,28 @@ class Comment(Base):
     # Kept by the service beside the Endorsement rows, to sort a thread by support
     # without counting every comment's endorsements on each request.
     endorsement_count: Mapped[int] = mapped_column(default=0)
+
+    # Moderation: the public reason given to the author when it was hidden or restored.
+    moderation_reason: Mapped[str] = mapped_column(Text, default="")
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Merging: a merged comment points to the one that now speaks for it; a synthesis is
+    # a comment a moderator wrote to speak for several.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"), index=True)
+    is_synthesis: Mapped[bool] = mapped_column(default=False)
+    # The answer to the comment, public.
+    disposition: Mapped[str | None] = mapped_column(String(20))
+    disposition_rationale: Mapped[str] = mapped_column(Text, default="")
+    disposed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    disposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     row_version: Mapped[int] = mapped_column(default=1)
 
     version: Mapped[Version] = relationship()
     paragraph: Mapped[Paragraph | None] = relationship()
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
     parent: Mapped[Comment | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    merged_into: Mapped[Comment | None] = relationship(
+        remote_side=[id], foreign_keys=[merged_into_id]
+    )
 
     __mapper_args__ = {"version_id_col": row_version}
 

@@ -87,9 +87,12 @@ class Version(Base):
     closes_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The version this one was revised from (its paragraphs carry the same lineage keys).
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("version.id"))
     row_version: Mapped[int] = mapped_column(default=1)
 
     consultation: Mapped[Consultation] = relationship(back_populates="versions")
+    based_on: Mapped[Version | None] = relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": row_version}
 
@@ -148,3 +151,33 @@ class Paragraph(Base):
     @property
     def anchor(self) -> str:
         return f"p{self.position}"
+
+
+class ChangeDecision(enum.StrEnum):
+    PENDING = "pending"
+    APPLIED = "applied"
+    EDITED = "edited"
+    SKIPPED = "skipped"
+
+
+class RevisionChange(Base):
+    """The secretariat's decision on one accepted proposal while making a revision.
+
+    The proposal (an amendment, deletion or insertion on the version revised from) is
+    applied as proposed, applied as edited, or skipped; result_text is what went in.
+    """
+
+    __tablename__ = "revision_change"
+    __table_args__ = (UniqueConstraint("version_id", "comment_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id", ondelete="CASCADE"))
+    comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id"))
+    lineage_key: Mapped[str] = mapped_column(String(32))
+    decision: Mapped[str] = mapped_column(String(10), default=ChangeDecision.PENDING)
+    result_text: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    def __repr__(self) -> str:
+        return f"<RevisionChange {self.comment_id} -> {self.version_id} {self.decision}>"

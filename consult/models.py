@@ -1,0 +1,31 @@
+"""Every model of every area, imported together so the metadata (and Alembic) sees all."""
+
+from consult.audit.models import AuditEvent
+from consult.auth.models import User
+from consult.comments.models import Comment, Endorsement
+from consult.drafts.models import Consultation, Paragraph, RevisionChange, Version
+from consult.moderation.models import (
+    DismissedSuggestion,
+    Merge,
+    MergeMember,
+    ModeratorRemark,
+    Report,
+)
+from consult.notifications.models import Notification
+
+__all__ = [
+    "AuditEvent",
+    "Comment",
+    "Consultation",
+    "DismissedSuggestion",
+    "Endorsement",
+    "Merge",
+    "MergeMember",
+    "ModeratorRemark",
+    "Notification",
+    "Paragraph",
+    "Report",
+    "RevisionChange",
+    "User",
+    "Version",
+]
