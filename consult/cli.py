@@ -1,4 +1,4 @@
-"""`flask consult ...`: accounts, importing a draft, the demo consultation."""
+"""`flask consult ...`: accounts, importing a draft, the demo consultation, the audit trail."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from consult.audit import service as audit
 from consult.auth import service as accounts
 from consult.auth.models import Role, StakeholderGroup, User
 from consult.drafts import service as drafts
@@ -17,7 +18,7 @@ from consult.drafts.models import Consultation
 from consult.errors import DomainError
 from consult.extensions import begin_write, db
 
-group = AppGroup("consult", help="Manage consult: accounts, drafts, demo data.")
+group = AppGroup("consult", help="Manage consult: accounts, drafts, demo data, the audit trail.")
 
 
 def _fail(error: DomainError) -> None:
@@ -139,6 +140,24 @@ def demo_command(reset: bool):
     accounts_made = demo.load(reset=reset)
     db.session.commit()
     demo.print_accounts(accounts_made, click.echo)
+
+
+@group.command("verify-audit")
+def verify_audit_command():
+    """Recompute the audit trail's hash chain; name the first event that does not match."""
+    check = audit.verify()
+    if check.intact:
+        click.echo(f"{check.events} audit events checked: the chain is intact.")
+        return
+    broken = check.broken_at
+    assert broken is not None
+    target = broken.object_type + (f" {broken.object_id}" if broken.object_id is not None else "")
+    click.echo(
+        f"{check.events} audit events checked: the chain is broken at event {broken.sequence} "
+        f"({broken.created_at.isoformat()}, {broken.action} on {target}): {check.reason}.",
+        err=True,
+    )
+    click.get_current_context().exit(1)
 
 
 def init_app(app: Flask) -> None:

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
+from consult.audit.service import record, state
 from consult.auth.models import User
 from consult.database import utcnow
 from consult.drafts.importer import ParsedDocument, ParsedParagraph
@@ -25,9 +26,14 @@ from consult.drafts.models import (
 from consult.errors import Conflict, Forbidden, Invalid, NotFound
 from consult.extensions import db
 from consult.markup import render_markdown
+from consult.revisions.models import ChangeDecision, RevisionChange
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# What the audit trail keeps of each object before and after a secretariat action.
+CONSULTATION_AUDITED = ("slug", "title", "summary")
+VERSION_AUDITED = ("label", "document_symbol", "status", "moderation", "opens_at", "closes_at")
+PARAGRAPH_AUDITED = ("position", "kind", "number_label", "body", "parent_id", "lineage_key")
 
 
 def _is_secretariat(viewer: User | None) -> bool:
@@ -270,6 +276,13 @@ def create_consultation(
     consultation = Consultation(slug=slug, title=title.strip(), summary=(summary or "").strip())
     db.session.add(consultation)
     db.session.flush()
+    record(
+        actor,
+        "consultation.create",
+        "consultation",
+        consultation.id,
+        after=state(consultation, CONSULTATION_AUDITED),
+    )
     return consultation
 
 
@@ -313,8 +326,11 @@ def create_version(
     )
     db.session.add(version)
     db.session.flush()
+    after = state(version, VERSION_AUDITED)
     if document is not None:
         add_paragraphs(version, document.paragraphs)
+        after["paragraphs"] = len(document.paragraphs)
+    record(actor, "version.create", "version", version.id, after=after)
     return version
 
 
@@ -358,10 +374,20 @@ def replace_text(actor: User | None, version: Version, document: ParsedDocument)
     db.session.execute(
         update(Paragraph).where(Paragraph.version_id == version.id).values(parent_id=None)
     )
-    for paragraph in version_paragraphs(version):
+    replaced = version_paragraphs(version)
+    for paragraph in replaced:
         db.session.delete(paragraph)
     db.session.flush()
-    return add_paragraphs(version, document.paragraphs)
+    made = add_paragraphs(version, document.paragraphs)
+    record(
+        actor,
+        "version.import",
+        "version",
+        version.id,
+        before={"paragraphs": len(replaced)},
+        after={"paragraphs": len(made)},
+    )
+    return made
 
 
 def update_version(
@@ -381,11 +407,20 @@ def update_version(
     if moderation not in {mode.value for mode in ModerationMode}:
         raise Invalid(_("Choose pre- or post-moderation."), field="moderation")
     _check_period(opens_at, closes_at)
+    before = state(version, VERSION_AUDITED)
     version.label = label.strip()
     version.document_symbol = (document_symbol or "").strip()
     version.moderation = moderation
     version.opens_at = opens_at
     version.closes_at = closes_at
+    record(
+        actor,
+        "version.update",
+        "version",
+        version.id,
+        before=before,
+        after=state(version, VERSION_AUDITED),
+    )
 
 
 def open_version(actor: User | None, version: Version) -> None:
@@ -398,16 +433,37 @@ def open_version(actor: User | None, version: Version) -> None:
     ).first()
     if not has_text:
         raise Invalid(_("Add the text before opening the version for comments."))
+    waiting = db.session.execute(
+        select(func.count())
+        .select_from(RevisionChange)
+        .where(
+            RevisionChange.version_id == version.id,
+            RevisionChange.decision == ChangeDecision.PENDING,
+        )
+    ).scalar_one()
+    if waiting:
+        raise Conflict(
+            _("%(n)d accepted proposals still wait for a decision.", n=waiting)
+        )
     now = utcnow()
     if version.closes_at is not None and version.closes_at <= now:
         raise Invalid(
             _("The comment period ends in the past; set a new closing time first."),
             field="closes_at",
         )
+    before = state(version, VERSION_AUDITED)
     if version.opens_at is None:
         version.opens_at = now
     version.status = VersionStatus.OPEN
     version.published_at = version.published_at or now
+    record(
+        actor,
+        "version.open",
+        "version",
+        version.id,
+        before=before,
+        after=state(version, VERSION_AUDITED),
+    )
 
 
 def close_version(actor: User | None, version: Version) -> None:
@@ -415,10 +471,19 @@ def close_version(actor: User | None, version: Version) -> None:
     _require_secretariat(actor)
     if version.status != VersionStatus.OPEN:
         raise Conflict(_("Only an open version can be closed."))
+    before = state(version, VERSION_AUDITED)
     version.status = VersionStatus.CLOSED
     now = utcnow()
     if version.closes_at is None or version.closes_at > now:
         version.closes_at = now
+    record(
+        actor,
+        "version.close",
+        "version",
+        version.id,
+        before=before,
+        after=state(version, VERSION_AUDITED),
+    )
 
 
 # Writing: paragraphs -----------------------------------------------------------------
@@ -501,6 +566,13 @@ def insert_paragraph(
     )
     db.session.add(paragraph)
     db.session.flush()
+    record(
+        actor,
+        "paragraph.insert",
+        "paragraph",
+        paragraph.id,
+        after=state(paragraph, PARAGRAPH_AUDITED),
+    )
     return paragraph
 
 
@@ -525,11 +597,21 @@ def update_paragraph(
             )
         )
     _check_paragraph_fields(kind, body)
+    before = state(paragraph, PARAGRAPH_AUDITED)
     paragraph.kind = kind
     paragraph.number_label = (number_label or "").strip()
     paragraph.body = body.strip()
     paragraph.body_html = render_markdown(paragraph.body, line_breaks=False)
     paragraph.parent = _parent_for(paragraph.version, paragraph.position, is_subparagraph)
+    db.session.flush()  # so parent_id follows the parent just set
+    record(
+        actor,
+        "paragraph.update",
+        "paragraph",
+        paragraph.id,
+        before=before,
+        after=state(paragraph, PARAGRAPH_AUDITED),
+    )
 
 
 def delete_paragraph(actor: User | None, paragraph: Paragraph) -> None:
@@ -538,6 +620,13 @@ def delete_paragraph(actor: User | None, paragraph: Paragraph) -> None:
     version = paragraph.version
     _require_draft(version)
     position = paragraph.position
+    record(
+        actor,
+        "paragraph.delete",
+        "paragraph",
+        paragraph.id,
+        before=state(paragraph, PARAGRAPH_AUDITED),
+    )
     db.session.execute(
         update(Paragraph).where(Paragraph.parent_id == paragraph.id).values(parent_id=None)
     )
@@ -560,6 +649,7 @@ def move_paragraph(actor: User | None, paragraph: Paragraph, by: int) -> None:
     ).scalar_one_or_none()
     if other is None:
         raise Invalid(_("There is no paragraph to change places with."))
+    before = state(paragraph, PARAGRAPH_AUDITED)
     first, second = paragraph.position, other.position
     paragraph.position = -first
     db.session.flush()
@@ -567,17 +657,28 @@ def move_paragraph(actor: User | None, paragraph: Paragraph, by: int) -> None:
     db.session.flush()
     paragraph.position = second
     db.session.flush()
+    record(
+        actor,
+        "paragraph.move",
+        "paragraph",
+        paragraph.id,
+        before=before,
+        after=state(paragraph, PARAGRAPH_AUDITED),
+    )
 
 
 def renumber(actor: User | None, version: Version) -> int:
     """Number operative paragraphs 1, 2, 3... and their sub-paragraphs (a), (b)...
 
-    Returns how many labels changed. Preambular paragraphs and headings keep theirs.
+    Returns how many labels changed. Preambular paragraphs and headings keep theirs. The
+    audit event keeps the labels that changed, keyed by position.
     """
     _require_secretariat(actor)
     _require_draft(version)
     changed = 0
     operative = 0
+    old_labels: dict[str, str] = {}
+    new_labels: dict[str, str] = {}
     letters: dict[int, int] = {}
     for paragraph in version_paragraphs(version):
         if paragraph.parent_id is None and paragraph.kind == ParagraphKind.OPERATIVE:
@@ -590,9 +691,19 @@ def renumber(actor: User | None, version: Version) -> int:
         else:
             continue
         if paragraph.number_label != label:
+            old_labels[str(paragraph.position)] = paragraph.number_label
+            new_labels[str(paragraph.position)] = label
             paragraph.number_label = label
             changed += 1
     db.session.flush()
+    record(
+        actor,
+        "version.renumber",
+        "version",
+        version.id,
+        before={"number_labels": old_labels},
+        after={"number_labels": new_labels},
+    )
     return changed
 
 
