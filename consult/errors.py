@@ -84,9 +84,19 @@ def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     )
 
 
+def _abandon_the_work() -> None:
+    """A request that ends in an error commits nothing; and on PostgreSQL a failed
+    statement leaves the transaction unusable until it is rolled back, which the error page
+    (its header counts unread notifications) needs."""
+    from consult.extensions import db
+
+    db.session.rollback()
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> tuple[str, int]:
+        _abandon_the_work()
         return render_error(error.status, error.message)
 
     @app.errorhandler(HTTPException)
@@ -95,4 +105,5 @@ def register_error_handlers(app: Flask) -> None:
             return error
         if request.blueprint == "static":
             return error
+        _abandon_the_work()
         return render_error(error.code, ERROR_HELP.get(error.code) or error.description)
