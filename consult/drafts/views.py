@@ -9,6 +9,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.wrappers import Response
 
 from consult.comments import service as comments
+from consult.drafts import compare as comparing
 from consult.drafts import service
 from consult.drafts.forms import (
     ConsultationForm,
@@ -20,7 +21,7 @@ from consult.drafts.forms import (
 )
 from consult.drafts.importer import ParsedDocument, parse_document
 from consult.drafts.models import Version
-from consult.errors import Forbidden, Invalid
+from consult.errors import Forbidden, Invalid, NotFound
 from consult.forms import EmptyForm, as_int, unit_of_work
 
 blueprint = Blueprint("drafts", __name__)
@@ -61,6 +62,50 @@ def version(slug: str, number: int) -> str:
         counts=comments.version_counts(found),
         refusal=comments.comment_refusal(_viewer(), found),
         is_secretariat=bool(_viewer() and current_user.is_secretariat),
+    )
+
+
+def _version_number(name: str) -> int | None:
+    """A version number from the query string; None when left out, NotFound when not one."""
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise NotFound()
+    return int(value)
+
+
+@blueprint.route("/c/<slug>/compare")
+def compare(slug: str) -> str:
+    """What changed between two versions; a GET form, so any comparison can be linked."""
+    viewer = _viewer()
+    found = service.get_consultation(slug, viewer)
+    versions = service.visible_versions(found, viewer)
+    old, new = comparing.choose_pair(versions, _version_number("from"), _version_number("to"))
+    comparison = None
+    if old is not None and new is not None and old.id != new.id:
+        comparison = comparing.compare(*comparing.load_pair(old, new))
+    return render_template(
+        "drafts/compare.html",
+        consultation=found,
+        versions=versions,
+        old=old,
+        new=new,
+        comparison=comparison,
+        changes_only=request.args.get("changes") == "1",
+        status_labels=comparing.STATUS_LABELS,
+    )
+
+
+@blueprint.route("/c/<slug>/history/<lineage_key>")
+def history(slug: str, lineage_key: str) -> str:
+    """One paragraph in every version, by lineage key, so it is found whatever its number."""
+    viewer = _viewer()
+    found = service.get_consultation(slug, viewer)
+    return render_template(
+        "drafts/history.html",
+        consultation=found,
+        history=comparing.history(found, lineage_key, viewer),
     )
 
 
