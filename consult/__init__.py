@@ -98,10 +98,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from consult.audit.views import blueprint as audit
     from consult.auth.views import blueprint as auth
     from consult.comments.views import blueprint as comments
     from consult.drafts.views import blueprint as drafts
+    from consult.moderation.views import blueprint as moderation
+    from consult.notifications.views import blueprint as notifications
+    from consult.revisions.views import blueprint as revisions
 
-    app.register_blueprint(auth)
-    app.register_blueprint(drafts)
-    app.register_blueprint(comments)
+    for blueprint in (auth, drafts, comments, moderation, notifications, revisions, audit):
+        app.register_blueprint(blueprint)

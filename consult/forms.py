@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 from flask import flash
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
 
-from consult.errors import DomainError
+from consult.errors import Conflict, DomainError
 from consult.extensions import db
 
 
@@ -50,7 +51,12 @@ def unit_of_work(form: FlaskForm | None = None) -> Iterator[Outcome]:
     """
     outcome = Outcome()
     try:
-        yield outcome
+        try:
+            yield outcome
+            db.session.flush()
+        except StaleDataError as stale:
+            # Someone else saved the same row between our read and our write.
+            raise Conflict() from stale
     except DomainError as error:
         db.session.rollback()
         outcome.error = error

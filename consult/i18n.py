@@ -102,11 +102,14 @@ def init_app(app: Flask) -> None:
 def labels() -> dict[str, dict]:
     """The words shown for stored codes (roles, groups, kinds, statuses), for templates."""
     from consult.auth.models import GROUP_LABELS, ROLE_LABELS
+    from consult.comments.models import DISPOSITION_LABELS
     from consult.comments.models import KIND_LABELS as COMMENT_KINDS
     from consult.comments.models import STATUS_LABELS as COMMENT_STATUSES
     from consult.drafts.models import KIND_LABELS as PARAGRAPH_KINDS
     from consult.drafts.models import MODERATION_LABELS
     from consult.drafts.models import STATUS_LABELS as VERSION_STATUSES
+    from consult.moderation.models import REPORT_LABELS
+    from consult.revisions.models import DECISION_LABELS
 
     return {
         "role": ROLE_LABELS,
@@ -116,4 +119,7 @@ def labels() -> dict[str, dict]:
         "paragraph_kind": PARAGRAPH_KINDS,
         "moderation": MODERATION_LABELS,
         "version_status": VERSION_STATUSES,
+        "disposition": DISPOSITION_LABELS,
+        "report": REPORT_LABELS,
+        "change_decision": DECISION_LABELS,
     }

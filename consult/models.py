@@ -3,7 +3,7 @@
 from consult.audit.models import AuditEvent
 from consult.auth.models import User
 from consult.comments.models import Comment, Endorsement
-from consult.drafts.models import Consultation, Paragraph, RevisionChange, Version
+from consult.drafts.models import Consultation, Paragraph, Version
 from consult.moderation.models import (
     DismissedSuggestion,
     Merge,
@@ -12,6 +12,7 @@ from consult.moderation.models import (
     Report,
 )
 from consult.notifications.models import Notification
+from consult.revisions.models import RevisionChange
 
 __all__ = [
     "AuditEvent",

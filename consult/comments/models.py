@@ -91,7 +91,10 @@ class Comment(Base):
             sqlite_where=text("root_id IS NULL"),
         ),
         Index("ix_comment_root", "root_id", "created_at"),
-        Index("ix_comment_version_counts", "version_id", "status", "paragraph_id", "kind"),
+        Index(
+            "ix_comment_version_counts",
+            "version_id", "status", "paragraph_id", "kind", "root_id", "disposition",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,20 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, case, delete, exists, false, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    cast,
+    delete,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -72,7 +85,12 @@ def visible_to(viewer: User | None, entity: type[Comment] = Comment) -> ColumnEl
 
 
 def can_view(viewer: User | None, comment: Comment) -> bool:
+    """Published and withdrawn comments are public, and so is a published comment later
+    merged into another (it stays readable from there); the rest only to its author and
+    moderators."""
     if comment.status in (CommentStatus.PUBLISHED, CommentStatus.WITHDRAWN):
+        return True
+    if comment.status == CommentStatus.MERGED and comment.published_at is not None:
         return True
     if _is_moderator(viewer):
         return True
@@ -118,6 +136,7 @@ class Thread(Page):
     endorsements: dict[int, dict[str, int]] = field(default_factory=dict)
     endorsed_by_viewer: set[int] = field(default_factory=set)
     reply_counts: dict[int, int] = field(default_factory=dict)
+    merged_counts: dict[int, int] = field(default_factory=dict)
 
     @property
     def comments(self) -> list[Comment]:
@@ -159,9 +178,24 @@ def thread(
         .correlate(Comment)
         .scalar_subquery()
     )
-    endorser_groups = (
-        select(func.aggregate_strings(Endorsement.stakeholder_group, ","))
-        .where(Endorsement.comment_id == Comment.id)
+    member = aliased(Comment)
+    merged_here = select(member.id).where(member.merged_into_id == Comment.id)
+    # "user:group" of every endorsement of the comment and of those merged into it; the
+    # same person may appear twice and is counted once.
+    endorsers = (
+        select(
+            func.aggregate_strings(
+                cast(Endorsement.user_id, String) + ":" + Endorsement.stakeholder_group, ","
+            )
+        )
+        .where(
+            or_(Endorsement.comment_id == Comment.id, Endorsement.comment_id.in_(merged_here))
+        )
+        .correlate(Comment)
+        .scalar_subquery()
+    )
+    merged_count = (
+        select(func.count()).select_from(member).where(member.merged_into_id == Comment.id)
         .correlate(Comment)
         .scalar_subquery()
     )
@@ -193,7 +227,7 @@ def thread(
             .subquery()
         )
         return db.session.execute(
-            select(Comment, total, replies_each, endorser_groups, endorsed_here)
+            select(Comment, total, replies_each, endorsers, endorsed_here, merged_count)
             .join(chosen, chosen.c.id == Comment.id)
             .order_by(*order)
         ).all()
@@ -207,16 +241,19 @@ def thread(
     result = Thread(
         items=[], total=rows[0][1] if rows else 0, page=page, per_page=per_page, sort=sort
     )
-    for comment, _total, reply_count, groups, endorsed in rows:
+    for comment, _total, reply_count, endorsed_by_whom, endorsed, merged in rows:
         set_committed_value(comment, "version", version)
         set_committed_value(comment, "paragraph", paragraph)
         result.items.append(comment)
         if reply_count:
             result.reply_counts[comment.id] = reply_count
-        if groups:
-            result.endorsements[comment.id] = dict(Counter(groups.split(",")))
+        if endorsed_by_whom:
+            people = dict(pair.split(":", 1) for pair in endorsed_by_whom.split(","))
+            result.endorsements[comment.id] = dict(Counter(people.values()))
         if endorsed:
             result.endorsed_by_viewer.add(comment.id)
+        if merged:
+            result.merged_counts[comment.id] = merged
     return result
 
 
@@ -284,23 +321,38 @@ def input_of(author: User, *, page: int = 1, per_page: int | None = None) -> Pag
 class Counts:
     comments: int = 0
     amendments: int = 0
+    # Top-level input, and how much of it has been answered with a disposition.
+    to_answer: int = 0
+    answered: int = 0
 
 
 def version_counts(version: Version) -> dict[int | None, Counts]:
-    """Published comments and proposals per paragraph (None: general comments), one query."""
+    """Published comments and proposals per paragraph (None: general comments), and how
+    many are answered, in one query read from one index."""
     is_proposal = case((Comment.kind.in_(list(PROPOSAL_KINDS)), 1), else_=0)
+    top_level = case((Comment.root_id.is_(None), 1), else_=0)
+    answered = case(
+        (and_(Comment.root_id.is_(None), Comment.disposition.is_not(None)), 1), else_=0
+    )
     rows = db.session.execute(
         select(
             Comment.paragraph_id,
             func.count(),
             func.coalesce(func.sum(is_proposal), 0),
+            func.coalesce(func.sum(top_level), 0),
+            func.coalesce(func.sum(answered), 0),
         )
         .where(Comment.version_id == version.id, Comment.status == CommentStatus.PUBLISHED)
         .group_by(Comment.paragraph_id)
     )
     return {
-        paragraph_id: Counts(comments=int(total) - int(proposals), amendments=int(proposals))
-        for paragraph_id, total, proposals in rows
+        paragraph_id: Counts(
+            comments=int(total) - int(proposals),
+            amendments=int(proposals),
+            to_answer=int(tops),
+            answered=int(done),
+        )
+        for paragraph_id, total, proposals, tops, done in rows
     }
 
 
@@ -523,6 +575,8 @@ class Permissions:
     reply: bool
     edit: bool
     publish: bool
+    report: bool
+    moderate: bool
 
 
 def permissions(
@@ -543,6 +597,8 @@ def permissions(
             reply=may_write and live and (published or moderator),
             edit=own and live and taking,
             publish=moderator and comment.status == CommentStatus.PENDING,
+            report=viewer_id is not None and not own and live,
+            moderate=moderator,
         )
     return answers
 
@@ -619,13 +675,19 @@ def endorse(user: User | None, comment: Comment) -> Endorsement:
         raise Forbidden(_("You cannot endorse your own comment."))
     if comment.status != CommentStatus.PUBLISHED:
         raise Conflict(_("Only published comments can be endorsed."))
+    merged_here = select(Comment.id).where(Comment.merged_into_id == comment.id)
     already = db.session.execute(
-        select(Endorsement.id).where(
-            Endorsement.comment_id == comment.id, Endorsement.user_id == user.id
+        select(Endorsement.comment_id).where(
+            Endorsement.user_id == user.id,
+            or_(Endorsement.comment_id == comment.id, Endorsement.comment_id.in_(merged_here)),
         )
     ).first()
-    if already:
+    if already and already.comment_id == comment.id:
         raise Conflict(_("You have already endorsed this comment."))
+    if already:
+        raise Conflict(
+            _("You already support this point: you endorsed a comment merged into this one.")
+        )
     endorsement = Endorsement(
         comment_id=comment.id, user_id=user.id, stakeholder_group=user.stakeholder_group
     )
@@ -661,16 +723,6 @@ def withdraw_endorsement(user: User | None, comment: Comment) -> None:
     )
     if removed.rowcount:
         _count_endorsements(comment, -removed.rowcount)
-
-
-def publish_comment(moderator: User | None, comment: Comment) -> None:
-    """Make a comment that waits under pre-moderation visible to everyone."""
-    if not _is_moderator(moderator):
-        raise Forbidden(_("Only moderators can publish comments."))
-    if comment.status != CommentStatus.PENDING:
-        raise Conflict(_("This comment is not awaiting moderation."))
-    comment.status = CommentStatus.PUBLISHED
-    comment.published_at = utcnow()
 
 
 def paragraph_text(paragraph: Paragraph | None) -> str:

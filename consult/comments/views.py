@@ -22,6 +22,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from consult.audit.service import history_of
 from consult.auth.service import safe_next_path
 from consult.comments import service
 from consult.comments.forms import CommentForm, EditCommentForm, GeneralCommentForm, ReplyForm
@@ -31,6 +32,7 @@ from consult.drafts.models import Version
 from consult.extensions import csrf, db
 from consult.forms import EmptyForm, as_int, unit_of_work
 from consult.markup import highlight, render_markdown
+from consult.moderation import service as moderation
 from consult.textdiff import diff_html
 
 blueprint = Blueprint("comments", __name__)
@@ -118,6 +120,8 @@ def _thread_page(
         "sent_key": session.pop(SENT_KEY, None),
     }
     if place is not None:
+        if viewer is not None and viewer.is_moderator:
+            context["paragraph_history"] = history_of("paragraph", place.paragraph.id)
         context["neighbours"] = place
         context["paragraph_name"] = drafts.paragraph_name(
             place.paragraph, drafts.preambular_number(place.paragraph)
@@ -216,6 +220,7 @@ def _comment_context(comment: Comment, reply_form: ReplyForm | None = None) -> d
         "action_form": _action_form(),
         "sent_key": session.pop(SENT_KEY, None),
         "preview": None,
+        "raised": moderation.raised(comment),
     }
     if paragraph is not None:
         context["paragraph_name"] = drafts.paragraph_name(
@@ -376,7 +381,7 @@ def act(comment_id: int, action: str) -> Response:
             service.withdraw_endorsement(current_user, found)
             message = _("Your endorsement is withdrawn.")
         else:
-            service.publish_comment(current_user, found)
+            moderation.publish(current_user, [(found, found.row_version)])
             message = _("The comment is published.")
     if work.done:
         flash(message, "success")

@@ -148,6 +148,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_merge_member_comment_id'), ['comment_id'], unique=False)
 
     with op.batch_alter_table('comment', schema=None) as batch_op:
+        batch_op.drop_index('ix_comment_version_counts')
         batch_op.add_column(sa.Column('moderation_reason', sa.Text(), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('hidden_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True))
@@ -159,6 +160,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_comment_merged_into_id'), ['merged_into_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_comment_disposed_by_id_user'), 'user', ['disposed_by_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_comment_merged_into_id_comment'), 'comment', ['merged_into_id'], ['id'])
+        batch_op.create_index('ix_comment_version_counts', ['version_id', 'status', 'paragraph_id', 'kind', 'root_id', 'disposition'], unique=False)
 
     with op.batch_alter_table('version', schema=None) as batch_op:
         batch_op.add_column(sa.Column('based_on_id', sa.Integer(), nullable=True))
@@ -174,6 +176,7 @@ def downgrade():
         batch_op.drop_column('based_on_id')
 
     with op.batch_alter_table('comment', schema=None) as batch_op:
+        batch_op.drop_index('ix_comment_version_counts')
         batch_op.drop_constraint(batch_op.f('fk_comment_merged_into_id_comment'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_comment_disposed_by_id_user'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_comment_merged_into_id'))
@@ -185,6 +188,7 @@ def downgrade():
         batch_op.drop_column('merged_into_id')
         batch_op.drop_column('hidden_at')
         batch_op.drop_column('moderation_reason')
+        batch_op.create_index('ix_comment_version_counts', ['version_id', 'status', 'paragraph_id', 'kind'], unique=False)
 
     with op.batch_alter_table('merge_member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_merge_member_comment_id'))

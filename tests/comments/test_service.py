@@ -13,6 +13,7 @@ from consult.database import utcnow
 from consult.drafts import service as drafts
 from consult.errors import Conflict, Forbidden, Invalid, NotFound
 from consult.extensions import db
+from consult.moderation import service as moderation
 
 
 def paragraph(version, position=4):
@@ -190,8 +191,8 @@ def test_pre_moderation_shows_a_comment_to_its_author_and_moderators_only(
         service.get_comment(made.id, other_stakeholder)
     assert service.version_counts(version) == {}
     with pytest.raises(Forbidden):
-        service.publish_comment(stakeholder, made)
-    service.publish_comment(moderator, made)
+        moderation.publish(stakeholder, [(made, made.row_version)])
+    moderation.publish(moderator, [(made, made.row_version)])
     db.session.commit()
     assert service.thread(version, paragraph(version), None).comments == [made]
 
@@ -204,8 +205,8 @@ def test_counts_per_paragraph_separate_comments_and_amendments(version, stakehol
     service.post_comment(stakeholder, version, None, body="General")
     db.session.commit()
     counts = service.version_counts(version)
-    assert counts[target.id] == service.Counts(comments=2, amendments=1)
-    assert counts[None] == service.Counts(comments=1, amendments=0)
+    assert counts[target.id] == service.Counts(comments=2, amendments=1, to_answer=3)
+    assert counts[None] == service.Counts(comments=1, amendments=0, to_answer=1)
 
 
 def test_replies_join_the_thread_of_their_top_comment(version, stakeholder, other_stakeholder):
@@ -285,7 +286,7 @@ def test_authors_edit_and_withdraw_their_own_comments(version, stakeholder, othe
 def test_an_edit_under_pre_moderation_waits_again(create_version, stakeholder, moderator):
     version = create_version(moderation="pre")
     made = service.post_comment(stakeholder, version, paragraph(version), body="Fine words")
-    service.publish_comment(moderator, made)
+    moderation.publish(moderator, [(made, made.row_version)])
     db.session.commit()
     service.edit_comment(stakeholder, made, body="Other words", row_version=made.row_version)
     assert made.status == "pending"
