@@ -44,6 +44,10 @@ from consult.i18n import format_moment
 from consult.markup import normalize_space, plain_text, render_markdown
 
 QUOTE_MAX_LENGTH = 1000
+# Made once: an alias copies every column of the table, which costs each request it is
+# made in (measured in bench/: 2 ms of a 14 ms page).
+_Reply = aliased(Comment, name="reply")
+_Member = aliased(Comment, name="member")
 SORTS = ("oldest", "newest", "endorsed")
 TOP_LEVEL_KINDS = (
     CommentKind.COMMENT,
@@ -170,16 +174,20 @@ def thread(
     sort = sort if sort in SORTS else "oldest"
     where = and_(_thread_filter(version, paragraph), Comment.root_id.is_(None), visible_to(viewer))
     total = select(func.count()).select_from(Comment).where(where).scalar_subquery()
-    reply = aliased(Comment)
     replies_each = (
         select(func.count())
-        .select_from(reply)
-        .where(reply.root_id == Comment.id, visible_to(viewer, reply))
+        .select_from(_Reply)
+        .where(_Reply.root_id == Comment.id, visible_to(viewer, _Reply))
         .correlate(Comment)
         .scalar_subquery()
     )
-    member = aliased(Comment)
-    merged_here = select(member.id).where(member.merged_into_id == Comment.id)
+    # The comment and those merged into it. Written as one IN over comment (not "= id OR
+    # IN merged"): PostgreSQL scanned every endorsement for the OR (66 ms against 0.3).
+    speaks_for = (
+        select(_Member.id)
+        .where(or_(_Member.id == Comment.id, _Member.merged_into_id == Comment.id))
+        .correlate(Comment)
+    )
     # "user:group" of every endorsement of the comment and of those merged into it; the
     # same person may appear twice and is counted once.
     endorsers = (
@@ -188,14 +196,12 @@ def thread(
                 cast(Endorsement.user_id, String) + ":" + Endorsement.stakeholder_group, ","
             )
         )
-        .where(
-            or_(Endorsement.comment_id == Comment.id, Endorsement.comment_id.in_(merged_here))
-        )
+        .where(Endorsement.comment_id.in_(speaks_for))
         .correlate(Comment)
         .scalar_subquery()
     )
     merged_count = (
-        select(func.count()).select_from(member).where(member.merged_into_id == Comment.id)
+        select(func.count()).select_from(_Member).where(_Member.merged_into_id == Comment.id)
         .correlate(Comment)
         .scalar_subquery()
     )

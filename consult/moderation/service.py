@@ -422,10 +422,12 @@ def _mergeable(comment: Comment) -> None:
 def _recount_endorsements(canonical: Comment) -> None:
     """The canonical comment's stored count: each person once, over it and its members."""
     db.session.flush()
-    members = select(Comment.id).where(Comment.merged_into_id == canonical.id)
+    speaks_for = select(Comment.id).where(
+        or_(Comment.id == canonical.id, Comment.merged_into_id == canonical.id)
+    )
     distinct_endorsers = (
         select(func.count(func.distinct(Endorsement.user_id)))
-        .where(or_(Endorsement.comment_id == canonical.id, Endorsement.comment_id.in_(members)))
+        .where(Endorsement.comment_id.in_(speaks_for))
         .scalar_subquery()
     )
     db.session.execute(

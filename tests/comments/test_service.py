@@ -245,6 +245,8 @@ def test_a_thread_is_paged_and_sorted(app, version, stakeholder, create_user):
     endorsed = service.thread(version, target, None, sort="endorsed")
     assert [c.id for c in endorsed.comments[:2]] == [made[5].id, made[2].id]
     assert endorsed.endorsement_total(endorsed.comments[0]) == 2
+    assert endorsed.endorsement_total(endorsed.comments[1]) == 1
+    assert endorsed.endorsement_total(endorsed.comments[2]) == 0
 
 
 def test_endorsing_once_and_counted_by_group(version, stakeholder, other_stakeholder, create_user):
