@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from consult.audit import service as audit
@@ -136,9 +136,11 @@ def demo_command(reset: bool):
     """Load the WSIS+20 demo consultation and one account per role; print the accounts."""
     from consult import demo
 
-    begin_write()
-    accounts_made = demo.load(reset=reset)
-    db.session.commit()
+    # Links in the mail the demo's moderation sends point at the address people use.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        begin_write()
+        accounts_made = demo.load(reset=reset)
+        db.session.commit()
     demo.print_accounts(accounts_made, click.echo)
 
 

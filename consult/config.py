@@ -12,6 +12,7 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "SERVER_NAME": str,
+    "PUBLIC_URL": str,
     "PREFERRED_URL_SCHEME": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
@@ -53,6 +54,8 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "MAIL_USE_TLS": False,
         "MAIL_USE_SSL": False,
         "MAIL_DEFAULT_SENDER": "consult <no-reply@consult.invalid>",
+        # Where people reach consult; links in mail sent by commands start with it.
+        "PUBLIC_URL": "http://127.0.0.1:5000",
         "MAIL_OUTBOX_DIR": os.path.join(instance_path, "outbox"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",

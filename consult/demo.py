@@ -24,6 +24,9 @@ from consult.drafts import service as drafts
 from consult.drafts.importer import parse_document
 from consult.drafts.models import Consultation, Paragraph, ParagraphKind, Version
 from consult.extensions import db
+from consult.moderation.models import Merge, MergeMember
+from consult.notifications.models import Notification
+from consult.revisions.models import RevisionChange
 
 SLUG = "wsis20-forum"
 DOMAIN = "demo.consult.example"
@@ -109,13 +112,24 @@ def _make_accounts() -> tuple[list[DemoAccount], dict[str, User]]:
 
 
 def _remove(consultation: Consultation) -> None:
+    """Delete the demo consultation and all that hangs on it (the audit trail stays)."""
     version_ids = [version.id for version in consultation.versions]
     comment_ids = select(Comment.id).where(Comment.version_id.in_(version_ids))
+    merge_ids = select(Merge.id).where(Merge.canonical_id.in_(comment_ids))
+    db.session.execute(delete(RevisionChange).where(RevisionChange.version_id.in_(version_ids)))
+    db.session.execute(delete(MergeMember).where(MergeMember.merge_id.in_(merge_ids)))
+    db.session.execute(delete(Merge).where(Merge.canonical_id.in_(comment_ids)))
+    db.session.execute(delete(Notification).where(Notification.comment_id.in_(comment_ids)))
     db.session.execute(delete(Endorsement).where(Endorsement.comment_id.in_(comment_ids)))
     db.session.execute(
         Comment.__table__.update()
         .where(Comment.version_id.in_(version_ids))
-        .values(parent_id=None, root_id=None)
+        .values(parent_id=None, root_id=None, merged_into_id=None)
+    )
+    db.session.execute(
+        Version.__table__.update()
+        .where(Version.id.in_(version_ids))
+        .values(based_on_id=None)
     )
     db.session.execute(delete(Comment).where(Comment.version_id.in_(version_ids)))
     db.session.execute(
@@ -213,7 +227,63 @@ def load(reset: bool = False) -> list[DemoAccount]:
             moment += step
             _backdate(reply, moment)
     db.session.flush()
+    _moderate(version, index)
     return made
+
+
+# What the moderators have done so far, so the demo shows merges and answers too.
+ANSWERS = [
+    ("accepted", "The co-facilitators will reflect this wording in the next revision."),
+    ("partially_accepted",
+     "The idea is kept in shorter form; the list of examples is left to the follow-up."),
+    ("noted", "Noted; this will be taken up in the review of the action lines."),
+    ("not_accepted", "The language agreed in the Tunis Agenda is kept unchanged."),
+]
+
+
+def _moderate(version: Version, index: dict[str, Paragraph]) -> None:
+    """Merge the look-alike input on the Internet Governance Forum paragraph and answer
+    the first proposals, through the moderators' own service functions."""
+    from consult.moderation import service as moderation
+
+    moderator = accounts.find_user_by_email(f"moderator@{DOMAIN}")
+    forum = index.get("23")
+    if forum is not None:
+        campaign = [
+            comment
+            for comment in db.session.execute(
+                select(Comment)
+                .where(Comment.paragraph_id == forum.id, Comment.root_id.is_(None))
+                .order_by(Comment.created_at)
+            ).scalars()
+            if "permanent" in (comment.body + comment.proposed_text).lower()
+        ]
+        if len(campaign) >= 2:
+            moderation.merge(
+                moderator,
+                [(c, c.row_version) for c in campaign],
+                synthesis=(
+                    "Several stakeholders, from civil society and the technical community, "
+                    "ask that the mandate of the Internet Governance Forum be made "
+                    "**permanent**, with a periodic review of its working methods instead "
+                    "of a renewal every ten years."
+                ),
+            )
+    proposals = db.session.execute(
+        select(Comment)
+        .where(
+            Comment.version_id == version.id,
+            Comment.kind.in_(["amendment", "deletion", "insertion"]),
+            Comment.status == "published",
+        )
+        .order_by(Comment.created_at)
+        .limit(len(ANSWERS) * 2)
+    ).scalars().all()
+    for number, proposal in enumerate(proposals):
+        disposition, rationale = ANSWERS[number % len(ANSWERS)]
+        moderation.set_disposition(
+            moderator, [(proposal, proposal.row_version)], disposition, rationale
+        )
 
 
 def print_accounts(made: list[DemoAccount], echo: Callable[[str], object] = print) -> None:

@@ -37,6 +37,17 @@ def test_the_demo_loads_an_open_consultation_with_input_from_every_group(runner,
         select(func.count()).select_from(Comment).where(Comment.paragraph_id.is_(None))
     ).scalar_one() >= 3
 
+    assert db.session.execute(
+        select(func.count()).select_from(Comment).where(Comment.is_synthesis)
+    ).scalar_one() == 1
+    assert db.session.execute(
+        select(func.count()).select_from(Comment).where(Comment.status == "merged")
+    ).scalar_one() >= 2
+    answered = set(db.session.execute(
+        select(Comment.disposition).where(Comment.disposition.is_not(None)).distinct()
+    ).scalars())
+    assert answered == {"accepted", "partially_accepted", "noted", "not_accepted"}
+
     roles = set(db.session.execute(select(User.role).distinct()).scalars())
     assert roles == {"stakeholder", "moderator", "secretariat"}
     assert client.get("/c/wsis20-forum/v/1").status_code == 200

@@ -79,7 +79,53 @@ def test_secretariat_pages_meet_wcag_aa(app, browser_page, create_version, secre
     found: list[str] = []
     for path in ["/manage/consultations/new", "/manage/c/wsis20/versions/new",
                  "/manage/c/wsis20/v/1", "/manage/c/wsis20/v/1/p/new",
-                 "/manage/c/wsis20/v/1/p/4/edit", "/c/wsis20/v/1"]:
+                 "/manage/c/wsis20/v/1/p/4/edit", "/c/wsis20/v/1", "/audit"]:
+        page.goto(path)
+        found += violations(page, script)
+    assert found == []
+
+
+def test_moderation_and_revision_pages_meet_wcag_aa(app, browser_page, version, stakeholder,
+                                                    other_stakeholder, moderator, secretariat):
+    from consult.drafts import service as drafts
+    from consult.moderation import service as moderation
+    from consult.revisions import service as revisions
+
+    script = axe_script()
+    target = drafts.get_paragraph(version, 4)
+    campaign = ("We urge that the Internet Governance Forum be given a permanent mandate "
+                "with stable funding from the regular budget of the United Nations.")
+    first = service.post_comment(stakeholder, version, target, body=campaign)
+    second = service.post_comment(other_stakeholder, version, target, body=campaign)
+    amendment = service.post_comment(stakeholder, version, target, kind="amendment",
+                                     body="Inclusive first",
+                                     proposed_text="Reaffirms an inclusive vision;")
+    db.session.commit()
+    moderation.merge(moderator, [(second, second.row_version)], into=first)
+    moderation.set_disposition(moderator, [(amendment, amendment.row_version)], "accepted",
+                               "Agreed")
+    drafts.close_version(secretariat, version)
+    revisions.start_revision(secretariat, version, "Rev.1")
+    db.session.commit()
+    page = browser_page
+    found: list[str] = []
+    page.goto("/login")
+    page.get_by_label("Email").fill("moderator@example.org")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    for path in ["/moderation", f"/moderation?paragraph={target.id}",
+                 f"/moderation/comments/{first.id}",
+                 f"/moderation/paragraphs/{target.id}/suggestions", "/notifications",
+                 f"/comments/{first.id}", f"/comments/{second.id}/report"]:
+        page.goto(path)
+        found += violations(page, script)
+    page.get_by_role("button", name="Sign out").click()
+    page.goto("/login")
+    page.get_by_label("Email").fill("secretariat@example.org")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    for path in ["/manage/c/wsis20/v/2/changes", "/manage/c/wsis20/v/1",
+                 "/c/wsis20/compare?from=1&to=2", f"/c/wsis20/history/{target.lineage_key}"]:
         page.goto(path)
         found += violations(page, script)
     assert found == []
