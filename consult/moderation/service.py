@@ -241,84 +241,91 @@ def _resolve_reports(comment: Comment) -> None:
     )
 
 
-def publish(actor: User | None, items: Sequence[tuple[Comment, int]], reason: str = "") -> None:
-    """Publish comments that wait under pre-moderation."""
-    moderator = require_moderator(actor)
-    reason = _clean_reason(reason, required=False)
+def _set_status(
+    moderator: User,
+    items: Sequence[tuple[Comment, int]],
+    *,
+    allowed: tuple[str, ...],
+    refusal: str,
+    status: str,
+    reason: str,
+    action: str,
+    told_as: str,
+    tell: str,
+) -> None:
+    """Move comments to a status, record it, and tell their authors (told_as is the kind
+    of notification, tell its message with %(where)s and %(reason)s).
+
+    Raises Conflict, naming the comment, when one is not in an allowed status or changed
+    since the moderator's page showed it.
+    """
     _fresh(items)
     for comment, _seen in items:
-        if comment.status != CommentStatus.PENDING:
-            raise Conflict(
-                _("Comment %(id)d is not awaiting moderation.", id=comment.id)
-            )
+        if comment.status not in allowed:
+            raise Conflict(refusal % {"id": comment.id})
+    now = utcnow()
     for comment, _seen in items:
         before = state(comment, AUDITED)
-        comment.status = CommentStatus.PUBLISHED
-        comment.published_at = comment.published_at or utcnow()
+        comment.status = status
         comment.moderation_reason = reason
-        record(moderator, "comment.publish", "comment", comment.id,
+        if status == CommentStatus.HIDDEN:
+            comment.hidden_at = now
+        else:
+            comment.hidden_at = None
+            comment.published_at = comment.published_at or now
+        if action != "comment.publish":
+            _resolve_reports(comment)
+        record(moderator, action, "comment", comment.id,
                before=before, after=state(comment, AUDITED))
-        notify(
-            comment.author,
-            "published",
-            _("Your input on %(where)s is published.", where=_where(comment))
-            + (f"\n{reason}" if reason else ""),
-            comment,
-        )
+        notify(comment.author, told_as,
+               tell % {"where": _where(comment), "reason": reason}, comment)
     db.session.flush()
+
+
+def publish(actor: User | None, items: Sequence[tuple[Comment, int]], reason: str = "") -> None:
+    """Publish comments that wait under pre-moderation."""
+    reason = _clean_reason(reason, required=False)
+    _set_status(
+        require_moderator(actor),
+        items,
+        allowed=(CommentStatus.PENDING,),
+        refusal=_("Comment %(id)d is not awaiting moderation."),
+        status=CommentStatus.PUBLISHED,
+        reason=reason,
+        action="comment.publish",
+        told_as="published",
+        tell=_("Your input on %(where)s is published.") + ("\n%(reason)s" if reason else ""),
+    )
 
 
 def hide(actor: User | None, items: Sequence[tuple[Comment, int]], reason: str) -> None:
     """Take comments out of view; they stay in the database and the trail."""
-    moderator = require_moderator(actor)
-    reason = _clean_reason(reason, required=True)
-    _fresh(items)
-    for comment, _seen in items:
-        if comment.status not in (CommentStatus.PUBLISHED, CommentStatus.PENDING):
-            raise Conflict(_("Comment %(id)d cannot be hidden now.", id=comment.id))
-    for comment, _seen in items:
-        before = state(comment, AUDITED)
-        comment.status = CommentStatus.HIDDEN
-        comment.hidden_at = utcnow()
-        comment.moderation_reason = reason
-        _resolve_reports(comment)
-        record(moderator, "comment.hide", "comment", comment.id,
-               before=before, after=state(comment, AUDITED))
-        notify(
-            comment.author,
-            "hidden",
-            _("A moderator hid your input on %(where)s. The reason given: %(reason)s",
-              where=_where(comment), reason=reason),
-            comment,
-        )
-    db.session.flush()
+    _set_status(
+        require_moderator(actor),
+        items,
+        allowed=(CommentStatus.PUBLISHED, CommentStatus.PENDING),
+        refusal=_("Comment %(id)d cannot be hidden now."),
+        status=CommentStatus.HIDDEN,
+        reason=_clean_reason(reason, required=True),
+        action="comment.hide",
+        told_as="hidden",
+        tell=_("A moderator hid your input on %(where)s. The reason given: %(reason)s"),
+    )
 
 
 def restore(actor: User | None, items: Sequence[tuple[Comment, int]], reason: str) -> None:
     """Show hidden comments again."""
-    moderator = require_moderator(actor)
-    reason = _clean_reason(reason, required=True)
-    _fresh(items)
-    for comment, _seen in items:
-        if comment.status != CommentStatus.HIDDEN:
-            raise Conflict(_("Comment %(id)d is not hidden.", id=comment.id))
-    for comment, _seen in items:
-        before = state(comment, AUDITED)
-        comment.status = CommentStatus.PUBLISHED
-        comment.published_at = comment.published_at or utcnow()
-        comment.hidden_at = None
-        comment.moderation_reason = reason
-        _resolve_reports(comment)
-        record(moderator, "comment.restore", "comment", comment.id,
-               before=before, after=state(comment, AUDITED))
-        notify(
-            comment.author,
-            "restored",
-            _("A moderator restored your input on %(where)s. The reason given: %(reason)s",
-              where=_where(comment), reason=reason),
-            comment,
-        )
-    db.session.flush()
+    _set_status(
+        require_moderator(actor),
+        items,
+        allowed=(CommentStatus.HIDDEN,),
+        refusal=_("Comment %(id)d is not hidden."),
+        status=CommentStatus.PUBLISHED,
+        reason=_clean_reason(reason, required=True),
+        action="comment.restore",
+        told_as="restored",
+        tell=_("A moderator restored your input on %(where)s. The reason given: %(reason)s"),
+    )
 
 
 def dismiss_reports(actor: User | None, items: Sequence[tuple[Comment, int]]) -> int:

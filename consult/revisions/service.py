@@ -211,16 +211,21 @@ def _write(actor: User, version: Version, view: ChangeView, text: str) -> None:
             is_subparagraph=paragraph.parent_id is not None,
         )
     else:
-        drafts.update_paragraph(
-            actor,
-            paragraph,
-            kind=paragraph.kind,
-            number_label=paragraph.number_label,
-            body=text,
-            is_subparagraph=paragraph.parent_id is not None,
-            row_version=paragraph.row_version,
-        )
+        _rewrite(actor, paragraph, text)
     drafts.renumber(actor, version)
+
+
+def _rewrite(actor: User, paragraph: Paragraph, text: str) -> None:
+    """Give a paragraph of the revision new words, keeping its kind, number and place."""
+    drafts.update_paragraph(
+        actor,
+        paragraph,
+        kind=paragraph.kind,
+        number_label=paragraph.number_label,
+        body=text,
+        is_subparagraph=paragraph.parent_id is not None,
+        row_version=paragraph.row_version,
+    )
 
 
 def decide(
@@ -291,15 +296,7 @@ def settle(actor: User | None, version: Version, lineage_key: str, text: str) ->
         drafts.delete_paragraph(actor, paragraph)
     else:
         text = _check_text(text)
-        drafts.update_paragraph(
-            actor,
-            paragraph,
-            kind=paragraph.kind,
-            number_label=paragraph.number_label,
-            body=text,
-            is_subparagraph=paragraph.parent_id is not None,
-            row_version=paragraph.row_version,
-        )
+        _rewrite(actor, paragraph, text)
     drafts.renumber(actor, version)
     now = utcnow()
     for view in group:
