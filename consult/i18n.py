@@ -12,7 +12,7 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_decimal, format_time, get_locale
 
 from consult.config import RTL_LANGUAGES
-from consult.markup import render_markdown
+from consult.markup import plain_text, render_markdown
 
 # English as the United Nations writes it: "16 November 2026, 13:42".
 FORMAT_LOCALES = {"en": "en_GB"}
@@ -94,6 +94,7 @@ def init_app(app: Flask) -> None:
         number=format_decimal,
         iso=lambda value: value.isoformat() if value else "",
         markdown=render_markdown,
+        plain=plain_text,
         number_label=number_label,
         upper_first=lambda text: text[:1].upper() + text[1:] if text else text,
     )

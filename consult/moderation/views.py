@@ -157,6 +157,8 @@ def _comment_page(comment_id: int, form: ModerationForm | None = None, *, status
     comment = comments.get_comment(comment_id, current_user)
     form = form or ModerationForm()
     form.back.data = url_for("moderation.comment", comment_id=comment.id)
+    # One comment is merged from the queue or the suggestions, where the others are.
+    form.action.choices = [c for c in form.action.choices if c.value != "merge"]
     paragraph = comment.paragraph
     raised = service.raised(comment)
     return (

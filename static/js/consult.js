@@ -274,6 +274,19 @@
     });
   }
 
+  /* Show only the fields the chosen moderation action uses. */
+  function moderationActions(fieldset) {
+    var radios = fieldset.querySelectorAll("input[name='action']");
+    function update() {
+      var checked = fieldset.querySelector("input[name='action']:checked");
+      each(".js-for", fieldset, function (wrapper) {
+        wrapper.hidden = checked ? !wrapper.classList.contains("for-" + checked.value) : false;
+      });
+    }
+    Array.prototype.forEach.call(radios, function (radio) { radio.addEventListener("change", update); });
+    update();
+  }
+
   function start() {
     focusErrors();
     each(".js-comment-form", document, function (form) {
@@ -281,6 +294,7 @@
       preview(form);
       drafts(form);
     });
+    each(".moderation-actions", document, moderationActions);
     quoteHighlights();
     quoteFromSelection();
     replies();
