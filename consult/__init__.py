@@ -98,13 +98,22 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from consult.api.views import blueprint as api
     from consult.audit.views import blueprint as audit
     from consult.auth.views import blueprint as auth
     from consult.comments.views import blueprint as comments
+    from consult.compilation.views import blueprint as compilation
     from consult.drafts.views import blueprint as drafts
+    from consult.exports.views import blueprint as exports
+    from consult.extensions import csrf
     from consult.moderation.views import blueprint as moderation
     from consult.notifications.views import blueprint as notifications
     from consult.revisions.views import blueprint as revisions
 
-    for blueprint in (auth, drafts, comments, moderation, notifications, revisions, audit):
+    # The API authenticates each request with a token, not a session: no CSRF there.
+    csrf.exempt(api)
+    for blueprint in (
+        auth, drafts, comments, moderation, notifications, revisions, audit, exports,
+        compilation, api,
+    ):
         app.register_blueprint(blueprint)

@@ -163,4 +163,9 @@ def verify_audit_command():
 
 
 def init_app(app: Flask) -> None:
+    from consult.compilation.cli import register as compilation_commands
+    from consult.exports.cli import register as export_commands
+
+    export_commands(group)
+    compilation_commands(group)
     app.cli.add_command(group)

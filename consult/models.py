@@ -1,5 +1,6 @@
 """Every model of every area, imported together so the metadata (and Alembic) sees all."""
 
+from consult.api.models import ApiToken
 from consult.audit.models import AuditEvent
 from consult.auth.models import User
 from consult.comments.models import Comment, Endorsement
@@ -15,6 +16,7 @@ from consult.notifications.models import Notification
 from consult.revisions.models import RevisionChange
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "Comment",
     "Consultation",
