@@ -98,7 +98,8 @@ def _report_count(entity: type[Comment] = Comment):
     )
 
 
-def _queue_conditions(filters: QueueFilter) -> list[ColumnElement[bool]]:
+def queue_conditions(filters: QueueFilter) -> list[ColumnElement[bool]]:
+    """The SQL conditions of a filter, for the queue and for exports filtered the same way."""
     conditions: list[ColumnElement[bool]] = []
     if filters.version_id:
         conditions.append(Comment.version_id == filters.version_id)
@@ -137,7 +138,7 @@ def queue(
     Two queries whatever the number of comments.
     """
     require_moderator(actor)
-    conditions = _queue_conditions(filters)
+    conditions = queue_conditions(filters)
     total = db.session.execute(
         select(func.count()).select_from(Comment).where(*conditions)
     ).scalar_one()
