@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -72,7 +72,13 @@ ERROR_HELP = {
 }
 
 
-def render_error(status: int, message: str | None = None) -> tuple[str, int]:
+def render_error(status: int, message: str | None = None, field: str | None = None):
+    """The error as a page, or as JSON for the API (under /api/)."""
+    if request.path.startswith("/api/"):
+        body = {"status": status, "message": str(message or ERROR_HELP.get(status, ""))}
+        if field:
+            body["field"] = field
+        return jsonify({"error": body}), status
     return (
         render_template(
             "errors/error.html",
@@ -97,7 +103,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> tuple[str, int]:
         _abandon_the_work()
-        return render_error(error.status, error.message)
+        return render_error(error.status, error.message, error.field)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
