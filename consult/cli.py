@@ -89,17 +89,17 @@ def import_command(file: Path, slug, label, title, format_, part, moderation):
     begin_write()
     actor = _secretariat()
     try:
-        with click.progressbar(length=2, label=f"Reading {file.name}") as bar:
-            document = parse_document(file.read_bytes(), file.name, format_, part=part)
-            bar.update(1)
-            consultation = db.session.execute(
-                db.select(Consultation).where(Consultation.slug == slug)
-            ).scalar_one_or_none()
-            if consultation is None:
-                consultation = drafts.create_consultation(
-                    actor, slug=slug, title=title or document.title or slug
-                )
-                click.echo(f"\nMade consultation {slug!r}: {consultation.title}")
+        click.echo(f"Reading {file.name}…")
+        document = parse_document(file.read_bytes(), file.name, format_, part=part)
+        consultation = db.session.execute(
+            db.select(Consultation).where(Consultation.slug == slug)
+        ).scalar_one_or_none()
+        if consultation is None:
+            consultation = drafts.create_consultation(
+                actor, slug=slug, title=title or document.title or slug
+            )
+            click.echo(f"Made consultation {slug!r}: {consultation.title}")
+        with click.progressbar(length=len(document.paragraphs), label="Storing paragraphs") as bar:
             version = drafts.create_version(
                 actor,
                 consultation,
@@ -107,8 +107,8 @@ def import_command(file: Path, slug, label, title, format_, part, moderation):
                 moderation=moderation,
                 document_symbol=document.document_symbol,
                 document=document,
+                progress=bar.update,
             )
-            bar.update(1)
     except DomainError as error:
         _fail(error)
     db.session.commit()

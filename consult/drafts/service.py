@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -301,6 +301,7 @@ def create_version(
     closes_at: dt.datetime | None = None,
     document_symbol: str = "",
     document: ParsedDocument | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> Version:
     """Add a version in draft, optionally filled from an imported document."""
     _require_secretariat(actor)
@@ -328,7 +329,7 @@ def create_version(
     db.session.flush()
     after = state(version, VERSION_AUDITED)
     if document is not None:
-        add_paragraphs(version, document.paragraphs)
+        add_paragraphs(version, document.paragraphs, progress=progress)
         after["paragraphs"] = len(document.paragraphs)
     record(actor, "version.create", "version", version.id, after=after)
     return version
@@ -342,9 +343,15 @@ def _require_draft(version: Version) -> None:
 
 
 def add_paragraphs(
-    version: Version, parsed: Sequence[ParsedParagraph], start: int = 1
+    version: Version,
+    parsed: Sequence[ParsedParagraph],
+    start: int = 1,
+    progress: Callable[[int], object] | None = None,
 ) -> list[Paragraph]:
-    """Store parsed paragraphs in order from position start, linking each to its parent."""
+    """Store parsed paragraphs in order from position start, linking each to its parent.
+
+    progress, if given, is called with 1 after each paragraph (for a progress bar).
+    """
     made: list[Paragraph] = []
     open_levels: list[Paragraph] = []
     for offset, item in enumerate(parsed):
@@ -363,6 +370,8 @@ def add_paragraphs(
         db.session.add(paragraph)
         open_levels.append(paragraph)
         made.append(paragraph)
+        if progress is not None:
+            progress(1)
     db.session.flush()
     return made
 
