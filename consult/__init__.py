@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from consult.comments.views import blueprint as comments
     from consult.compilation.views import blueprint as compilation
     from consult.drafts.views import blueprint as drafts
+    from consult.exports.redline_views import blueprint as redline
     from consult.exports.views import blueprint as exports
     from consult.extensions import csrf
     from consult.moderation.views import blueprint as moderation
@@ -114,6 +115,6 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api)
     for blueprint in (
         auth, drafts, comments, moderation, notifications, revisions, audit, exports,
-        compilation, api,
+        redline, compilation, api,
     ):
         app.register_blueprint(blueprint)

@@ -70,7 +70,7 @@ def _version_number(name: str) -> int | None:
     value = request.args.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
         raise NotFound()
     return int(value)
 

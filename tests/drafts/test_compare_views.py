@@ -269,3 +269,9 @@ def test_the_history_page_queries_do_not_grow_with_versions_or_comments(
             comments.endorse(other_stakeholder, made)
         db.session.commit()
     assert measure() == few
+
+
+def test_a_version_number_that_is_no_plain_number_is_not_found(client, create_version):
+    create_version()
+    for value in ["²", "١", "1" * 20, "-1", "1.0"]:
+        assert client.get(f"/c/wsis20/compare?from={value}&to=1").status_code == 404, value
