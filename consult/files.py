@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,9 +16,10 @@ def write_atomically(path: str | Path, chunks: Iterable[bytes]) -> Path:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
+    temporary = target.parent / f".{target.name}.{secrets.token_hex(8)}.part"
+    # Opened as a new file with the usual permissions (the umask applies), unlike mkstemp's
+    # private 0600: an export is meant to be read by others.
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as file:
             for chunk in chunks:
