@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -106,10 +106,17 @@ def register_error_handlers(app: Flask) -> None:
         return render_error(error.status, error.message, error.field)
 
     @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    def _http_error(error: HTTPException) -> Response | HTTPException:
+        """The error's page (or JSON), keeping the headers it carries: Allow on a 405,
+        WWW-Authenticate on a 401."""
         if error.code is None or error.code < 400:
             return error
         if request.blueprint == "static":
             return error
         _abandon_the_work()
-        return render_error(error.code, ERROR_HELP.get(error.code) or error.description)
+        body, status = render_error(error.code, ERROR_HELP.get(error.code) or error.description)
+        response = make_response(body, status)
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response

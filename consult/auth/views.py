@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from consult.api import token_views
 from consult.auth import service
 from consult.auth.forms import (
     ChangeEmailForm,
@@ -32,6 +33,8 @@ from consult.extensions import db, login_manager
 from consult.forms import EmptyForm, unit_of_work
 
 blueprint = Blueprint("auth", __name__)
+# The profile page's API tokens section posts to these (/profile/tokens/...).
+blueprint.register_blueprint(token_views.blueprint)
 
 
 @login_manager.user_loader
@@ -191,7 +194,12 @@ def profile() -> str | Response:
             status = work.status
     elif request.method == "POST":
         abort(400)
-    return render_template("auth/profile.html", forms=forms), status
+    return (
+        render_template(
+            "auth/profile.html", forms=forms, **token_views.profile_section(user)
+        ),
+        status,
+    )
 
 
 def _change(which: str, user, form) -> str:
