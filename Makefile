@@ -42,9 +42,11 @@ test: install
 lint: install
 	$(BIN)/ruff check consult tests bench migrations
 
-## bench: build the reference consultation and print page timings and query counts
+## bench: build the reference consultation; print page timings and query counts, and each
+## export's time and peak memory
 bench: install
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/exports.py
 
 ## translations: extract the strings to translate into translations/messages.pot
 translations: install

@@ -109,14 +109,21 @@ def _comment_properties() -> dict[str, Any]:
 
 def _tally() -> dict[str, Any]:
     return {
-        "comments": {**INTEGER, "description": "Comments and replies."},
-        "amendments": {**INTEGER, "description": "Amendments, deletions and insertions."},
-        "authors": {**INTEGER, "description": "Different people who wrote them."},
-        "endorsements": {
+        "comments": {**INTEGER, "description": "Top-level comments."},
+        "amendments": {
             **INTEGER,
-            "description": "Endorsements given (per group: by members of the group).",
+            "description": "Amendments, deletions and insertions: proposals to change the text.",
+        },
+        "replies": {**INTEGER, "description": "Replies in the discussion, counted apart."},
+        "stakeholders": {
+            **INTEGER,
+            "description": "Different people who wrote the comments and amendments.",
         },
     }
+
+
+def _tallies(key: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"type": "array", "items": _object({**key, **_tally()}), "description": description}
 
 
 def _counts() -> dict[str, Any]:
@@ -260,25 +267,52 @@ def _schemas() -> dict[str, Any]:
         "Statistics": _object(
             {
                 "version_id": ID,
-                "total": _object(_tally()),
-                "general": _object(_counts(), "General comments on the version."),
-                "paragraphs": {
-                    "type": "array",
-                    "items": _object({"id": ID, "position": ID, "lineage_key": STRING,
-                                      **_counts()}),
+                "totals": _object(
+                    {
+                        **_tally(),
+                        "countries": {
+                            **INTEGER,
+                            "description": "Different countries of those who commented "
+                            "and amended.",
+                        },
+                    }
+                ),
+                "endorsements": {
+                    **_ref("Endorsements"),
+                    "description": "Endorsements of the input, by the endorsers' groups.",
                 },
-                "groups": {
-                    "type": "array",
-                    "items": _object(
-                        {"stakeholder_group": {"type": "string", "enum": groups}, **_tally()}
-                    ),
-                },
-                "countries": {
-                    "type": "array",
-                    "items": _object({"country": STRING, "name": STRING, **_tally()}),
-                },
+                "general": _object(_tally(), "Input on the version as a whole."),
+                "paragraphs": _tallies(
+                    {
+                        "position": ID,
+                        "paragraph_id": ID,
+                        "lineage_key": STRING,
+                        "name": {"type": "string", "description": "As said: paragraph 2 (b)."},
+                    },
+                    "Every paragraph in order, but headings without input.",
+                ),
+                "groups": _tallies(
+                    {
+                        "stakeholder_group": {"type": "string", "enum": groups},
+                        "label": STRING,
+                    },
+                    "Input by the authors' stakeholder groups: the six, in their usual order.",
+                ),
+                "countries": _tallies(
+                    {
+                        "country": {"type": "string", "description": "ISO 3166-1 alpha-2."},
+                        "name": STRING,
+                    },
+                    "Input by the authors' countries, most input first.",
+                ),
+                "days": _tallies(
+                    {"date": {"type": "string", "format": "date", "description": "In UTC."}},
+                    "Every day from the opening of the period (or the first input) to its "
+                    "close or today, in order.",
+                ),
             },
-            "Published input only, as the site counts it.",
+            "Public input as the site's statistics page counts it: published comments and "
+            "proposals, and those merged into others once published; replies apart.",
         ),
         "ConsultationList": _list_of("Consultation"),
         "VersionList": _list_of("Version"),
@@ -499,7 +533,9 @@ def _paths() -> dict[str, Any]:
             "CommentList", (*version, *listed), errors=with_bad_query,
         ),
         "/consultations/{slug}/versions/{number}/statistics": _read(
-            "statistics", "Published input per paragraph, stakeholder group and country.",
+            "statistics",
+            "Public input per paragraph, stakeholder group, country and day, as the site's "
+            "statistics page counts it.",
             "Statistics", version,
         ),
         "/comments/{comment_id}": _read(

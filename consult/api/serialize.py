@@ -13,12 +13,11 @@ from typing import Any
 
 from flask import request, url_for
 
-from consult.api.service import Statistics, Tally
 from consult.auth.models import StakeholderGroup
 from consult.comments.models import Comment, CommentStatus
 from consult.comments.service import Counts, page_count
+from consult.compilation import statistics as counting
 from consult.drafts.models import Consultation, Paragraph, Version
-from consult.i18n import country_name
 from consult.markup import plain_text
 
 GROUPS = tuple(group.value for group in StakeholderGroup)
@@ -233,39 +232,42 @@ def endorsement_state(item: Comment, by_group: Mapping[str, int] | None, mine: b
 # Statistics -------------------------------------------------------------------------------------
 
 
-def tally(found: Tally) -> dict[str, int]:
+def tally(found: counting.Tally) -> dict[str, int]:
     return {
         "comments": found.comments,
         "amendments": found.amendments,
-        "authors": found.authors,
-        "endorsements": found.endorsements,
+        "replies": found.replies,
+        "stakeholders": found.stakeholders,
     }
 
 
-def statistics(
-    version: Version,
-    paragraphs: Sequence[Paragraph],
-    per_paragraph: Mapping[int | None, Counts],
-    found: Statistics,
-) -> dict[str, Any]:
+def statistics(found: counting.Statistics) -> dict[str, Any]:
+    """The numbers of the site's statistics page, each paragraph named by its id and
+    lineage key as everywhere in the API."""
+    if found.outline is None:
+        raise ValueError("statistics are serialised with the outline they were counted on")
+    by_position = {item.position: item for item in found.outline.paragraphs}
     return {
-        "version_id": version.id,
-        "total": tally(found.total),
-        "general": counts(per_paragraph.get(None)),
+        "version_id": found.version.id,
+        "totals": {**tally(found.totals), "countries": found.countries_total},
+        "endorsements": endorsements(found.endorsements),
+        "general": tally(found.general),
         "paragraphs": [
             {
-                "id": item.id,
-                "position": item.position,
-                "lineage_key": item.lineage_key,
-                **counts(per_paragraph.get(item.id)),
+                "position": item.key,
+                "paragraph_id": by_position[item.key].id,
+                "lineage_key": by_position[item.key].lineage_key,
+                "name": item.label,
+                **tally(item),
             }
-            for item in paragraphs
+            for item in found.paragraphs
         ],
         "groups": [
-            {"stakeholder_group": group, **tally(item)} for group, item in found.groups.items()
+            {"stakeholder_group": item.key, "label": item.label, **tally(item)}
+            for item in found.groups
         ],
         "countries": [
-            {"country": code, "name": country_name(code), **tally(item)}
-            for code, item in found.countries.items()
+            {"country": item.key, "name": item.label, **tally(item)} for item in found.countries
         ],
+        "days": [{"date": item.label, **tally(item)} for item in found.days],
     }

@@ -1,4 +1,4 @@
-"""Personal API tokens, and the few read queries only the API needs (dispositions, statistics).
+"""Personal API tokens, and the few read queries only the API needs (dispositions, threads).
 
 Comment and draft rules stay in their own services; this module only finds and counts.
 """
@@ -11,18 +11,17 @@ import logging
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import case, distinct, func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.api.models import ApiToken
-from consult.auth.models import StakeholderGroup, User
+from consult.auth.models import User
 from consult.auth.service import require_writer
-from consult.comments.models import PROPOSAL_KINDS, Comment, CommentStatus, Endorsement
+from consult.comments.models import Comment
 from consult.comments.service import Page, page_count, visible_to
 from consult.database import WRITE_OPTION, utcnow
 from consult.drafts.models import Paragraph, Version
@@ -240,70 +239,6 @@ def load_thread_of(comment: Comment, viewer: User | None) -> list[Comment]:
             below.add(item.id)
             answers.append(item)
     return answers
-
-
-@dataclass
-class Tally:
-    """Published input counted one way: comments (and replies), proposals, and people."""
-
-    comments: int = 0
-    amendments: int = 0
-    authors: int = 0
-    endorsements: int = 0
-
-
-@dataclass
-class Statistics:
-    """A version's published input by stakeholder group and by country."""
-
-    total: Tally
-    groups: dict[str, Tally] = field(default_factory=dict)
-    countries: dict[str, Tally] = field(default_factory=dict)
-
-
-def statistics(version: Version) -> Statistics:
-    """Count a version's published input in SQL: overall, per group and per country, with
-    the endorsements it received from each group (four queries, whatever its size).
-
-    Counted as comments.service.version_counts counts per paragraph: published comments,
-    replies included; amendments, deletions and insertions are proposals.
-    """
-    is_proposal = case((Comment.kind.in_(list(PROPOSAL_KINDS)), 1), else_=0)
-    published = (Comment.version_id == version.id, Comment.status == CommentStatus.PUBLISHED)
-    columns = (
-        func.count(),
-        func.coalesce(func.sum(is_proposal), 0),
-        func.count(distinct(Comment.author_id)),
-    )
-
-    def tally(count: int, proposals: int, authors: int) -> Tally:
-        return Tally(
-            comments=int(count) - int(proposals), amendments=int(proposals), authors=int(authors)
-        )
-
-    total = tally(*db.session.execute(select(*columns).where(*published)).one())
-    result = Statistics(total=total)
-    result.groups = {group.value: Tally() for group in StakeholderGroup}
-    for group, *counts in db.session.execute(
-        select(Comment.author_group, *columns).where(*published).group_by(Comment.author_group)
-    ):
-        result.groups[group] = tally(*counts)
-    for country, *counts in db.session.execute(
-        select(Comment.author_country, *columns)
-        .where(*published)
-        .group_by(Comment.author_country)
-        .order_by(Comment.author_country)
-    ):
-        result.countries[country] = tally(*counts)
-    for group, count in db.session.execute(
-        select(Endorsement.stakeholder_group, func.count())
-        .join(Comment, Comment.id == Endorsement.comment_id)
-        .where(*published)
-        .group_by(Endorsement.stakeholder_group)
-    ):
-        result.groups.setdefault(group, Tally()).endorsements = int(count)
-        result.total.endorsements += int(count)
-    return result
 
 
 def submitted_before(author: User, submission_key: str | None) -> bool:

@@ -26,6 +26,7 @@ from consult.api import service as api
 from consult.auth.models import User
 from consult.comments import service as comments
 from consult.comments.models import Comment
+from consult.compilation import statistics as counting
 from consult.drafts import service as drafts
 from consult.drafts.models import Paragraph, Version
 from consult.errors import Conflict, NotFound
@@ -299,15 +300,8 @@ def dispositions(slug: str, number: int) -> Response:
 
 @blueprint.get(f"{VERSION_PATH}/statistics")
 def statistics(slug: str, number: int) -> Response:
-    found = _version(slug, number)
-    return jsonify(
-        serialize.statistics(
-            found,
-            drafts.version_paragraphs(found),
-            comments.version_counts(found),
-            api.statistics(found),
-        )
-    )
+    """The numbers of the site's statistics page, counted by the same function."""
+    return jsonify(serialize.statistics(counting.statistics(_version(slug, number))))
 
 
 # Comments: writing -----------------------------------------------------------------------------

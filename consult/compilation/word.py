@@ -1,8 +1,8 @@
 """The compilation as a Word matrix (a table per paragraph) and the report on how inputs
 were addressed, with python-docx.
 
-python-docx holds the whole document in memory until it is saved; bench/
-exports_compilation.py measures what that costs for 20,000 comments. Text in a
+python-docx holds the whole document in memory until it is saved; bench/exports.py
+measures what that costs for 20,000 comments. Text in a
 right-to-left script gets right-to-left paragraphs, so Arabic reads as it should.
 """
 

@@ -1,4 +1,5 @@
-"""Personal API tokens and the API's own read queries, without HTTP."""
+"""Personal API tokens and the API's own read queries, without HTTP (the statistics are the
+compilation's: tests/api/test_views.py compares them)."""
 
 from __future__ import annotations
 
@@ -121,7 +122,7 @@ def test_use_is_noted_at_most_once_a_minute(app, stakeholder, count_queries):
     assert db.session.get(ApiToken, token.id).last_used_at > used
 
 
-# Dispositions and statistics ------------------------------------------------------------------
+# Dispositions and threads ----------------------------------------------------------------------
 
 
 def test_dispositions_are_the_answered_comments_in_the_order_of_the_text(discussion):
@@ -131,21 +132,6 @@ def test_dispositions_are_the_answered_comments_in_the_order_of_the_text(discuss
     assert answered.total == 2
     last = service.dispositions(discussion.version, None, page=9, per_page=1)
     assert last.page == 2 and [item.id for item in last.items] == [discussion.answered.id]
-
-
-def test_statistics_count_published_input_by_group_and_country(discussion):
-    found = service.statistics(discussion.version)
-    assert (found.total.comments, found.total.amendments, found.total.authors) == (3, 2, 2)
-    assert found.total.endorsements == 1
-    assert (found.groups["government"].comments, found.groups["government"].amendments) == (2, 1)
-    assert found.groups["academia"].amendments == 1 and found.groups["academia"].comments == 1
-    assert found.groups["academia"].endorsements == 1
-    assert found.groups["private_sector"].comments == 0
-    assert set(found.countries) == {"BR", "CN"}
-    assert found.countries["BR"].authors == 1
-    comments.withdraw_comment(discussion.comment.author, discussion.comment)
-    db.session.commit()
-    assert service.statistics(discussion.version).total.comments == 2
 
 
 def test_the_thread_below_a_reply_is_the_answers_to_it(discussion, other_stakeholder, stakeholder):

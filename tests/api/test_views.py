@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from csv import DictReader
+from io import StringIO
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,6 +11,8 @@ from sqlalchemy import func, select
 
 from consult.comments import service as comments
 from consult.comments.models import Comment, Endorsement
+from consult.compilation import statistics as counting
+from consult.database import utcnow
 from consult.drafts import service as drafts
 from consult.drafts.importer import ParsedParagraph
 from consult.extensions import db
@@ -212,19 +216,109 @@ def test_dispositions_list_the_answers(client, discussion):
     assert body["meta"]["total"] == 2
 
 
-def test_statistics_per_paragraph_group_and_country(client, discussion):
+NUMBERS = ("comments", "amendments", "replies", "stakeholders")
+
+
+def numbers(item) -> dict[str, int]:
+    """The four counts of a statistics entry (a dict from the API, or a compilation Tally)."""
+    if isinstance(item, dict):
+        return {name: item[name] for name in NUMBERS}
+    return {name: getattr(item, name) for name in NUMBERS}
+
+
+def assert_same_as_the_statistics_page(body, version) -> None:
+    """Every number of the API's statistics is the statistics page's, in the same order."""
+    found = counting.statistics(version)
+    assert body["version_id"] == version.id
+    assert body["totals"] == {**numbers(found.totals), "countries": found.countries_total}
+    assert body["general"] == numbers(found.general)
+    assert [(p["position"], p["name"], numbers(p)) for p in body["paragraphs"]] == [
+        (tally.key, tally.label, numbers(tally)) for tally in found.paragraphs
+    ]
+    assert [(g["stakeholder_group"], g["label"], numbers(g)) for g in body["groups"]] == [
+        (tally.key, tally.label, numbers(tally)) for tally in found.groups
+    ]
+    assert [(c["country"], c["name"], numbers(c)) for c in body["countries"]] == [
+        (tally.key, tally.label, numbers(tally)) for tally in found.countries
+    ]
+    assert [(d["date"], numbers(d)) for d in body["days"]] == [
+        (tally.key.isoformat(), numbers(tally)) for tally in found.days
+    ]
+    assert body["endorsements"]["total"] == found.endorsements_total
+    assert body["endorsements"]["by_group"] == found.endorsements
+
+
+def test_statistics_are_the_numbers_of_the_statistics_page(client, discussion, moderator):
+    # Merged, the comment on paragraph 4 still counts (it was published, and stays readable
+    # from the amendment), with its endorsement; the reply to it counts apart.
+    moderation.merge(moderator, [(discussion.comment, discussion.comment.row_version),
+                                 (discussion.amendment, discussion.amendment.row_version)],
+                     into=discussion.amendment)
+    db.session.commit()
     body = client.get(f"{BASE}/statistics").get_json()
-    assert body["total"] == {"comments": 3, "amendments": 2, "authors": 2, "endorsements": 1}
-    assert body["general"]["comments"] == 1
-    assert len(body["paragraphs"]) == 8
+    assert_same_as_the_statistics_page(body, discussion.version)
+    assert body["totals"] == {"comments": 2, "amendments": 2, "replies": 1, "stakeholders": 2,
+                              "countries": 2}
+    assert body["general"] == {"comments": 1, "amendments": 0, "replies": 0, "stakeholders": 1}
     fourth = next(p for p in body["paragraphs"] if p["position"] == 4)
-    assert (fourth["comments"], fourth["amendments"], fourth["answered"]) == (2, 1, 1)
+    assert numbers(fourth) == {"comments": 1, "amendments": 1, "replies": 1, "stakeholders": 2}
+    assert fourth["name"] == "paragraph 1"
     groups = {g["stakeholder_group"]: g for g in body["groups"]}
-    assert len(groups) == 6
-    assert groups["government"]["comments"] == 2 and groups["government"]["amendments"] == 1
-    assert groups["academia"]["endorsements"] == 1
-    countries = {c["country"]: c for c in body["countries"]}
-    assert countries["BR"]["name"] == "Brazil" and countries["CN"]["authors"] == 1
+    assert list(groups) == ["government", "private_sector", "civil_society", "academia",
+                            "technical_community", "international_organization"]
+    assert numbers(groups["government"]) == {"comments": 2, "amendments": 1, "replies": 0,
+                                             "stakeholders": 1}
+    assert numbers(groups["academia"]) == {"comments": 0, "amendments": 1, "replies": 1,
+                                           "stakeholders": 1}
+    assert groups["academia"]["label"] == "Academia"
+    assert [(c["country"], c["name"]) for c in body["countries"]] == [("BR", "Brazil"),
+                                                                      ("CN", "China")]
+    assert body["days"][-1]["date"] == utcnow().date().isoformat()
+    assert body["endorsements"]["total"] == 1 and body["endorsements"]["by_group"]["academia"] == 1
+
+    # Withdrawn input is no longer public, and no longer counted, here or on the page.
+    comments.withdraw_comment(discussion.general.author, discussion.general)
+    db.session.commit()
+    body = client.get(f"{BASE}/statistics").get_json()
+    assert_same_as_the_statistics_page(body, discussion.version)
+    assert body["general"]["comments"] == 0 and body["totals"]["comments"] == 1
+
+
+def test_statistics_name_paragraphs_as_the_rest_of_the_api_does(client, discussion):
+    body = client.get(f"{BASE}/statistics").get_json()
+    listed = client.get(f"{BASE}/paragraphs?per_page=100").get_json()["data"]
+    named = {p["position"]: (p["id"], p["lineage_key"], p["name"]) for p in listed}
+    assert body["paragraphs"]
+    for entry in body["paragraphs"]:
+        assert named[entry["position"]] == (entry["paragraph_id"], entry["lineage_key"],
+                                            entry["name"])
+
+
+def test_statistics_agree_with_the_statistics_pages_csv(client, discussion):
+    body = client.get(f"{BASE}/statistics").get_json()
+    csv = client.get("/c/wsis20/v/1/statistics-paragraphs.csv").get_data(as_text=True)
+    rows = list(DictReader(StringIO(csv.removeprefix("\ufeff"), newline="")))
+    assert [(row["Position"], row["Comments"], row["Amendments"], row["Replies"])
+            for row in rows] == [
+        (str(entry.get("position", "")), str(entry["comments"]), str(entry["amendments"]),
+         str(entry["replies"]))
+        for entry in [body["general"], *body["paragraphs"]]
+    ]
+
+
+def test_endorsements_count_by_the_endorsers_group_over_public_input(
+    client, discussion, create_user
+):
+    engineer = create_user(stakeholder_group="technical_community", country="IN")
+    comments.endorse(engineer, discussion.comment)
+    comments.endorse(engineer, discussion.general)
+    db.session.commit()
+    by_group = client.get(f"{BASE}/statistics").get_json()["endorsements"]["by_group"]
+    assert (by_group["academia"], by_group["technical_community"]) == (1, 2)
+    comments.withdraw_comment(discussion.comment.author, discussion.comment)
+    db.session.commit()
+    found = client.get(f"{BASE}/statistics").get_json()["endorsements"]
+    assert found["total"] == 1 and found["by_group"]["technical_community"] == 1
 
 
 # Query counts ----------------------------------------------------------------------------------

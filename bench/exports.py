@@ -1,15 +1,17 @@
-"""Time and peak memory of the compilation exports on the reference consultation.
+"""Time and peak memory of every export on the reference consultation.
 
 Builds the reference set (bench/reference.py: 300 paragraphs, 20,000 comments, 5,000
 stakeholders) in a throwaway SQLite file under /tmp unless one of that size is there,
 gives a third of its submissions an answer, merges 2 % and hides 1 % (so every column
-has something to say), then runs each export in a process of its own and prints, per
-export: seconds, the process's peak resident memory (ru_maxrss) and how much the export
-added to what the process held before it began, the size of the file, and with
---tracemalloc the peak of Python's own allocations (slower: it traces every one).
+has something to say), makes a Rev.1 with a tenth of the paragraphs changed (for the
+redline and the report on how inputs were addressed), then runs each export in a
+process of its own and prints, per export: seconds, the process's peak resident memory
+(ru_maxrss) and how much the export added to what the process held before it began,
+the size of the file, and with --tracemalloc the peak of Python's own allocations
+(slower: it traces every one).
 
-    python bench/exports_compilation.py [--database-url URL] [--comments N] [--reuse]
-                                        [--tracemalloc] [--only csv,xlsx,...]
+    python bench/exports.py [--database-url URL] [--comments N] [--reuse]
+                            [--tracemalloc] [--only md,pdf,csv,xlsx,...]
 """
 
 from __future__ import annotations
@@ -40,8 +42,12 @@ from consult.comments.models import Comment
 from consult.extensions import db
 
 DEFAULT_URL = f"sqlite:///{Path(tempfile.gettempdir()) / 'consult-bench' / 'reference.sqlite'}"
-EXPORTS = ("csv", "xlsx", "docx", "csv-all", "addressed-docx", "addressed-page",
-           "statistics-page", "csv-http")
+TEXT_EXPORTS = ("md", "html", "docx-text", "pdf", "akn", "redline-docx", "redline-html")
+EXPORTS = TEXT_EXPORTS + (
+    "csv", "xlsx", "docx", "csv-all", "addressed-docx", "addressed-page", "statistics-page",
+    "csv-http",
+)
+REVISION_NUMBER = 2
 DISPOSITIONS = ("accepted", "partially_accepted", "noted", "not_accepted")
 
 
@@ -103,6 +109,97 @@ def moderate(database_url: str, seed: int = 2025) -> bool:
     return True
 
 
+def revise(database_url: str, seed: int = 2026) -> bool:
+    """Make Rev.1 from the reference version once: the same paragraphs and lineage keys, a
+    tenth of them reworded, a few deleted and a few added. Returns whether it did."""
+    from consult.database import new_key, utcnow
+    from consult.drafts.models import Paragraph, Version
+    from consult.markup import render_markdown
+
+    app = reference.bench_app(database_url)
+    with app.app_context():
+        first = db.session.execute(
+            select(Version).where(Version.number == reference.VERSION_NUMBER)
+        ).scalar_one()
+        if db.session.execute(
+            select(Version.id).where(Version.based_on_id == first.id)
+        ).first():
+            return False
+        rng = random.Random(seed)
+        now = utcnow()
+        revision = Version(
+            consultation_id=first.consultation_id, number=REVISION_NUMBER, label="Rev.1",
+            document_symbol=first.document_symbol, status="draft", moderation="post",
+            based_on_id=first.id, created_at=now,
+        )
+        db.session.add(revision)
+        db.session.flush()
+        kept: dict[int, Paragraph] = {}
+        position = 0
+        for paragraph in db.session.execute(
+            select(Paragraph).where(Paragraph.version_id == first.id)
+            .order_by(Paragraph.position)
+        ).scalars():
+            draw = rng.random()
+            if draw < 0.02 and paragraph.parent_id is None:
+                continue
+            body = paragraph.body
+            if draw < 0.12:
+                words = body.split(" ")
+                words[rng.randrange(len(words))] = "meaningfully"
+                body = " ".join(words)
+            position += 1
+            copy = Paragraph(
+                version_id=revision.id, position=position, kind=paragraph.kind,
+                number_label=paragraph.number_label, body=body,
+                body_html=render_markdown(body, line_breaks=False),
+                lineage_key=paragraph.lineage_key,
+                parent_id=kept[paragraph.parent_id].id if paragraph.parent_id in kept else None,
+            )
+            db.session.add(copy)
+            db.session.flush()
+            kept[paragraph.id] = copy
+            if draw > 0.98 and paragraph.kind == "operative":
+                position += 1
+                added = "*Invites* all stakeholders to report on the measures taken."
+                db.session.add(Paragraph(
+                    version_id=revision.id, position=position, kind="operative",
+                    number_label="", body=added,
+                    body_html=render_markdown(added, line_breaks=False), lineage_key=new_key(),
+                ))
+        db.session.commit()
+        click.echo(f"Made Rev.1: {position} paragraphs.", err=True)
+        db.engine.dispose()
+    return True
+
+
+def _text_export(what: str, size_of: Callable[[Callable[[IO[bytes]], None]], int]) -> int:
+    """Make one of the exports of the text itself; returns its size in bytes."""
+    from consult.database import utcnow
+    from consult.drafts import service as drafts
+    from consult.exports import akn, docx, redline, text
+
+    version = drafts.get_version(reference.SLUG, reference.VERSION_NUMBER, None)
+    if what == "md":
+        return size_of(lambda file: file.writelines(text.markdown(version)))
+    if what == "html":
+        return size_of(lambda file: file.writelines(text.html(version)))
+    if what == "akn":
+        return size_of(lambda file: file.writelines(akn.akn(version)))
+    if what == "pdf":
+        return size_of(lambda file: file.write(text.pdf(version)))
+    if what == "docx-text":
+        return size_of(lambda file: file.write(docx.docx(version)))
+    revision = db.session.execute(
+        select(type(version)).where(type(version).number == REVISION_NUMBER)
+    ).scalar_one()
+    if what == "redline-docx":
+        return size_of(lambda file: file.write(
+            redline.redline_docx(version, revision, author="Secretariat", date=utcnow())
+        ))
+    return size_of(lambda file: file.write(redline.redline_html(version, revision).encode()))
+
+
 # One export, in a process of its own --------------------------------------------------------
 
 
@@ -149,7 +246,9 @@ def run_one(database_url: str, what: str, traced: bool) -> dict[str, Any]:
             nonlocal rows
             rows += 1
 
-        if what in ("csv", "csv-all"):
+        if what in TEXT_EXPORTS:
+            size = _text_export(what, _into_file)
+        elif what in ("csv", "csv-all"):
             everything = what == "csv-all"
             found = service.compilation(secretariat if everything else None, version,
                                         everything=everything)
@@ -230,6 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         found = reference.find(options.database_url)
     assert found is not None
     moderate(options.database_url)
+    revise(options.database_url)
     click.echo(f"{reference.describe(found)}")
     click.echo("Each export in a process of its own; memory in MB: the process's peak RSS, "
                "its growth over the RSS before the export, and Python's own peak (traced).")
