@@ -2,7 +2,7 @@
 
 from consult.api.models import ApiToken
 from consult.audit.models import AuditEvent
-from consult.auth.models import User
+from consult.auth.models import RecoveryCode, User
 from consult.comments.models import Comment, Endorsement
 from consult.drafts.models import Consultation, Paragraph, Version
 from consult.moderation.models import (
@@ -27,6 +27,7 @@ __all__ = [
     "ModeratorRemark",
     "Notification",
     "Paragraph",
+    "RecoveryCode",
     "Report",
     "RevisionChange",
     "User",

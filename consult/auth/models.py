@@ -7,7 +7,7 @@ import enum
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consult.database import Base, UTCDateTime, utcnow
@@ -64,6 +64,19 @@ class User(UserMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Second factor (TOTP). The last time step used is kept so a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column()
+    # The secretariat vouches that the person speaks for the organization they name;
+    # changing the organization withdraws it.
+    organization_verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    organization_verified_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL")
+    )
+    # An account its owner deleted: the row stays (comments, endorsements and the audit
+    # trail point to it) but holds nothing that names the person.
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
@@ -91,3 +104,16 @@ class User(UserMixin, Base):
     @property
     def group_label(self) -> str:
         return str(GROUP_LABELS.get(StakeholderGroup(self.stakeholder_group), ""))
+
+
+class RecoveryCode(Base):
+    """A one-time code that stands in for the second factor when the device is lost.
+    Only a hash is kept; the codes are shown once, when they are made."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -114,6 +114,8 @@ class Comment(Base):
     author_organization: Mapped[str] = mapped_column(String(200))
     author_group: Mapped[str] = mapped_column(String(40))
     author_country: Mapped[str] = mapped_column(String(2))
+    # Whether the secretariat had verified that the author speaks for author_organization.
+    author_organization_verified: Mapped[bool] = mapped_column(default=False)
 
     submission_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
