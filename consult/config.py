@@ -23,6 +23,9 @@ ENVIRONMENT_SETTINGS: dict[str, type] = {
     "MAIL_DEFAULT_SENDER": str,
     "MAIL_OUTBOX_DIR": str,
     "SQLITE_BUSY_TIMEOUT": int,
+    "FORCE_HTTPS": bool,
+    "PROXY_FIX": int,
+    "REDIS_URL": str,
 }
 
 LANGUAGES = {
@@ -46,6 +49,11 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "ENV_NAME": os.environ.get("CONSULT_ENV", "production"),
         "DATABASE_URL": "sqlite:///" + os.path.join(instance_path, "consult.sqlite"),
         "SQLITE_BUSY_TIMEOUT": 15,
+        # Redirect plain HTTP to HTTPS (HSTS and Secure cookies follow it, and follow
+        # PREFERRED_URL_SCHEME=https).
+        "FORCE_HTTPS": False,
+        # How many proxies in front set X-Forwarded-For/-Proto/-Host; 0 trusts none.
+        "PROXY_FIX": 0,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
         "MAIL_SERVER": "",
         "MAIL_PORT": 25,
@@ -67,11 +75,39 @@ def defaults(instance_path: str) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
         "EMAIL_TOKEN_MAX_AGE": 7 * 24 * 3600,
-        "PASSWORD_HASH_METHOD": "scrypt",
+        # scrypt with N = 2^16 (Werkzeug's default is 2^15): 64 MiB and about 0.2 s a hash.
+        # Hashes made with other settings still verify.
+        "PASSWORD_HASH_METHOD": "scrypt:65536:8:1",
         "PASSWORD_RESET_MAX_AGE": 2 * 3600,
         "COMMENTS_PER_PAGE": 20,
         "COMMENT_MAX_LENGTH": 20_000,
         "PROPOSED_TEXT_MAX_LENGTH": 10_000,
+        # Rate limits: counted in Redis when REDIS_URL is set (shared by every process),
+        # else in each process's memory. Sign-in counts failures only; an account's count
+        # is kept apart for browsers it was signed in from before (see auth/throttle.py).
+        "REDIS_URL": "",
+        "RATELIMIT_KEY_PREFIX": "consult",
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "SIGN_IN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        "SIGN_IN_LIMIT_PER_ADDRESS": "30 per 15 minutes",
+        "REGISTER_LIMIT_PER_ADDRESS": "20 per hour",
+        "PASSWORD_RESET_LIMIT_PER_ADDRESS": "10 per hour",
+        "PASSWORD_RESET_LIMIT_PER_ACCOUNT": "3 per hour",
+        "EMAIL_CHANGE_LIMIT_PER_ACCOUNT": "5 per hour",
+        "KNOWN_DEVICE_MAX_AGE": 180 * 24 * 3600,
+        # Roles that must sign in with a second factor (TOTP or a recovery code).
+        "TWO_FACTOR_ROLES": ("moderator", "secretariat"),
+        # Between the password and the code, how long the half-done sign-in is kept.
+        "SIGN_IN_CODE_MAX_AGE": 5 * 60,
+        # A sign-in ends after this long, or after this long without use (seconds); the
+        # STAFF_ ones apply to TWO_FACTOR_ROLES. "Remember me" lasts SESSION_MAX_AGE and is
+        # not offered to staff.
+        "STAFF_SESSION_MAX_AGE": 12 * 3600,
+        "STAFF_SESSION_IDLE": 30 * 60,
+        "SESSION_MAX_AGE": 30 * 24 * 3600,
+        "SESSION_IDLE": 7 * 24 * 3600,
+        "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,
     }
 
 
@@ -118,8 +154,7 @@ def ensure_secret_key(config: dict[str, Any], instance_path: str) -> None:
         )
     key_file = Path(instance_path) / "secret_key"
     if not key_file.exists() or not key_file.read_text().strip():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_hex(32))
+        from consult.files import write_atomically
+
+        write_atomically(key_file, [secrets.token_hex(32).encode()], mode=0o600)
     config["SECRET_KEY"] = key_file.read_text().strip()

@@ -14,6 +14,7 @@ from importlib import resources
 
 from sqlalchemy import delete, select
 
+from consult.auth import otp
 from consult.auth import service as accounts
 from consult.auth.models import Role, User
 from consult.comments import service as comments
@@ -41,6 +42,11 @@ STAFF = (
     (Role.MODERATOR, "moderator", "Tomás Okafor", "WSIS+20 Forum secretariat", "demo-moderator"),
 )
 STAKEHOLDER_PASSWORD = "demo-stakeholder"
+# The authenticator-app key of the demo moderator and secretariat, who must sign in with a
+# second factor. Public, like the passwords: for the demo only.
+DEMO_TOTP_SECRET = "CONSULTDEMOWSISTWENTYFORUMSECRET"
+# How many of the demo staff's fresh recovery codes are printed.
+RECOVERY_CODES_SHOWN = 3
 SUMMARY = (
     "The secretariat of the WSIS+20 Forum invites all stakeholders — governments, the private "
     "sector, civil society, academia, the technical community and international organizations "
@@ -58,6 +64,8 @@ class DemoAccount:
     password: str
     name: str
     organization: str
+    totp_secret: str | None = None
+    recovery_codes: tuple[str, ...] = ()
 
 
 def _account(
@@ -65,7 +73,7 @@ def _account(
 ) -> DemoAccount:
     user = accounts.find_user_by_email(email)
     if user is None:
-        accounts.create_user(
+        user = accounts.create_user(
             email=email,
             password=password,
             name=name,
@@ -75,7 +83,13 @@ def _account(
             role=role,
             verified=True,
         )
-    return DemoAccount(role, email, password, name, organization)
+    if not accounts.requires_second_factor(user):
+        return DemoAccount(role, email, password, name, organization)
+    # Each load sets the known key again and makes new recovery codes, so the ones printed
+    # are always the ones that work.
+    codes = accounts.set_up_second_factor(user, DEMO_TOTP_SECRET)
+    return DemoAccount(role, email, password, name, organization, DEMO_TOTP_SECRET,
+                       tuple(codes[:RECOVERY_CODES_SHOWN]))
 
 
 def _make_accounts() -> tuple[list[DemoAccount], dict[str, User]]:
@@ -198,6 +212,7 @@ def load(reset: bool = False) -> list[DemoAccount]:
         document=document,
     )
     drafts.open_version(secretariat, version)
+    _verify_organizations(secretariat, people)
     index = _paragraph_index(drafts.version_paragraphs(version))
     moment = now - dt.timedelta(days=11)
     step = dt.timedelta(days=11) / (len(INPUTS) * 3)
@@ -229,6 +244,19 @@ def load(reset: bool = False) -> list[DemoAccount]:
     db.session.flush()
     _moderate(version, index)
     return made
+
+
+# Organizations the secretariat has verified, so the mark shows beside their input.
+VERIFIED = ("ministry-kenya", "ngo-india", "univ-japan", "registry-germany", "io-geneva")
+
+
+def _verify_organizations(secretariat: User, people: dict[str, User]) -> None:
+    from consult.people import service as verification
+
+    for key in VERIFIED:
+        person = people.get(key)
+        if person is not None and person.organization_verified_at is None:
+            verification.verify_organization(secretariat, person, person.organization)
 
 
 # What the moderators have done so far, so the demo shows merges and answers too.
@@ -306,4 +334,24 @@ def print_accounts(made: list[DemoAccount], echo: Callable[[str], object] = prin
         )
         for account in stakeholders[1:]:
             echo(f"      {account.email}")
+    _print_second_factor(staff, echo)
     echo("")
+
+
+def _print_second_factor(staff: list[DemoAccount], echo: Callable[[str], object]) -> None:
+    """How to give the second factor the demo staff are asked for after their password."""
+    with_key = [account for account in staff if account.totp_secret]
+    if not with_key:
+        return
+    secret = with_key[0].totp_secret or ""
+    echo("")
+    echo("The demo secretariat and moderator also give a second factor (DEMO KEY, public: "
+         "never use it for a real account):")
+    echo(f"  authenticator-app key (time-based): {otp.grouped(secret)}")
+    for account in with_key:
+        echo(f"  {account.role:<12} {otp.provisioning_uri(secret, account.email)}")
+    echo("  or print the current code with:")
+    echo(f"    .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('{secret}').now())\"")
+    echo("  or use a recovery code (each works once; new ones are made at every load):")
+    for account in with_key:
+        echo(f"  {account.role:<12} {'  '.join(account.recovery_codes)}")

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, request
 from flask_babel import Babel
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,6 +20,35 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def client_address() -> str:
+    """The address a request came from (ProxyFix makes it the client's behind a proxy)."""
+    return request.remote_addr or "unknown"
+
+
+# The limits themselves are declared where they apply (consult/auth/throttle.py).
+limiter = Limiter(key_func=client_address)
+
+
+def init_limiter(app: Flask) -> None:
+    """Count in Redis when REDIS_URL is set, so every process shares the counts; else in
+    this process's memory (development, tests)."""
+    config = app.config
+    config["RATELIMIT_STORAGE_URI"] = (
+        config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
+    )
+    # The Limiter is one object for every app of the process and would keep an earlier
+    # app's RATELIMIT_ENABLED=False as the default of the next: each app says its own.
+    config.setdefault("RATELIMIT_ENABLED", True)
+    limiter.init_app(app)
+
+
+def writes(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that writes although it answers GET (a link opened from an email), so
+    its request begins the write transaction as a POST does (see begin_write)."""
+    view.consult_writes = True  # type: ignore[attr-defined]
+    return view
 
 
 def begin_write() -> None:

@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask, has_app_context
@@ -22,6 +23,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
 from consult import create_app, database_uri
+from consult.auth import otp
 from consult.auth import service as accounts
 from consult.auth.models import User
 from consult.database import utcnow
@@ -32,6 +34,8 @@ from consult.extensions import db
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PASSWORD = "correct horse battery"
+# The authenticator-app secret of every test account that has a second factor.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 REQUIRE_ALL = os.environ.get("CONSULT_REQUIRE_ALL") == "1"
 
 
@@ -135,6 +139,10 @@ def app_config(database_url: str, tmp_path: Path) -> dict[str, Any]:
         "SERVER_NAME": "consult.test",
         # scrypt takes 0.1 s a hash, most of the suite's time; one test checks the default.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # Rate limits counted in this process, whatever REDIS_URL the environment sets (CI
+        # does): counts kept in a shared Redis would outlive each test and lock the next
+        # one out. The tests of Redis counting name their own database.
+        "REDIS_URL": "",
     }
 
 
@@ -196,7 +204,12 @@ def create_user(app: Flask) -> Callable[..., User]:
             "verified": True,
         }
         values.update(fields)
+        # Moderators and the secretariat must have a second factor (TWO_FACTOR_ROLES):
+        # they get one unless the test asks for an account that has not set it up yet.
+        second_factor = values.pop("second_factor", None)
         user = accounts.create_user(**values)
+        if second_factor or (second_factor is None and accounts.requires_second_factor(user)):
+            accounts.set_up_second_factor(user, TOTP_SECRET)
         db.session.commit()
         return user
 
@@ -243,17 +256,56 @@ def secretariat(create_user) -> User:
     )
 
 
+def second_factor_code(email: str) -> str:
+    """A code the account's authenticator app would show, not used yet.
+
+    A code works once: each sign-in uses up its 30-second step, and only the steps next to
+    now are taken. When a test has used them up, the last one used is forgotten, as if the
+    test had waited for the next step.
+    """
+    db.session.commit()  # end this side's transaction: see what the server has used
+    user = accounts.find_user_by_email(email)
+    assert user is not None and user.totp_secret, f"{email} has no second factor"
+    db.session.refresh(user)
+    secret = otp.unseal(user.totp_secret)
+    now = otp.current_step()
+    for step in (now, now + 1):
+        if user.totp_last_step is None or step > user.totp_last_step:
+            return otp.code_at(secret, step)
+    user.totp_last_step = None
+    db.session.commit()
+    return otp.code_at(secret, now)
+
+
 class Auth:
-    """Sign in and out through the real forms."""
+    """Sign in and out through the real forms, the second factor included."""
 
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
     def login(self, email: str, password: str = PASSWORD, **extra: Any):
-        return self.client.post("/login", data={"email": email, "password": password, **extra})
+        response = self.client.post(
+            "/login", data={"email": email, "password": password, **extra}
+        )
+        if response.status_code == 302 and urlsplit(response.location).path == "/login/code":
+            response = self.client.post("/login/code", data={"code": second_factor_code(email)})
+        return response
 
     def logout(self):
         return self.client.post("/logout")
+
+
+def browser_sign_in(page: Any, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form in Chromium, giving the second factor when asked."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if urlsplit(page.url).path == "/login/code":
+        page.get_by_label("Code", exact=True).fill(second_factor_code(email))
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_load_state()
 
 
 @pytest.fixture

@@ -64,7 +64,10 @@ def _new_password() -> PasswordField:
                 message=_l("Use between %(min)d and %(max)d characters."),
             ),
         ],
-        description=_l("At least %(n)d characters.", n=PASSWORD_MIN_LENGTH),
+        description=_l(
+            "At least %(n)d characters, any you like; not one of the most common passwords.",
+            n=PASSWORD_MIN_LENGTH,
+        ),
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -101,12 +104,12 @@ class RegisterForm(ProfileFields):
 class LoginForm(FlaskForm):
     email = EmailField(
         _l("Email"),
-        validators=[DataRequired(_l("Give your email address."))],
+        validators=[DataRequired(_l("Give your email address.")), Length(max=254)],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(_l("Give your password."))],
+        validators=[DataRequired(_l("Give your password.")), Length(max=PASSWORD_MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Keep me signed in on this device"))
@@ -118,6 +121,7 @@ class ForgotPasswordForm(FlaskForm):
         _l("Email"),
         validators=[
             DataRequired(_l("Give your email address.")),
+            Length(max=254),
             Email(_l("Give a valid email address."), check_deliverability=False),
         ],
         render_kw={"autocomplete": "email"},
@@ -145,7 +149,8 @@ class ChangeEmailForm(FlaskForm):
     )
     current_password = PasswordField(
         _l("Current password"),
-        validators=[DataRequired(_l("Give your current password."))],
+        validators=[DataRequired(_l("Give your current password.")),
+                    Length(max=PASSWORD_MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
 
@@ -153,8 +158,67 @@ class ChangeEmailForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"),
-        validators=[DataRequired(_l("Give your current password."))],
+        validators=[DataRequired(_l("Give your current password.")),
+                    Length(max=PASSWORD_MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
     password = _new_password()
     confirm = _confirmation()
+
+
+def _current_password() -> PasswordField:
+    return PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Give your current password.")),
+                    Length(max=PASSWORD_MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+def _code(label: str, description: str, numeric: bool = False) -> StringField:
+    return StringField(
+        label,
+        validators=[DataRequired(_l("Give the code.")), Length(max=40)],
+        description=description,
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "off",
+            "spellcheck": "false",
+            **({"inputmode": "numeric"} if numeric else {}),
+        },
+    )
+
+
+class SignInCodeForm(FlaskForm):
+    code = _code(
+        _l("Code"),
+        _l("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+    )
+
+
+class EnableSecondFactorForm(FlaskForm):
+    token = HiddenField()
+    code = _code(
+        _l("Code from the app"),
+        _l("The 6-digit code the app shows for consult, to show that it is set up."),
+        numeric=True,
+    )
+
+
+class DisableSecondFactorForm(FlaskForm):
+    current_password = _current_password()
+    code = _code(
+        _l("Code"),
+        _l("The 6-digit code your authenticator app shows now, or one of your recovery codes."),
+    )
+
+
+class RecoveryCodesForm(FlaskForm):
+    current_password = _current_password()
+
+
+class ResetSecondFactorForm(FlaskForm):
+    email = EmailField(
+        _l("Email of the person"),
+        validators=[DataRequired(_l("Give the email address of the account.")), Length(max=254)],
+    )

@@ -2,33 +2,61 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from markupsafe import Markup
+from sqlalchemy import delete, func, or_, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from consult.auth.models import Role, StakeholderGroup, User
+from consult.auth import otp
+from consult.auth.models import RecoveryCode, Role, StakeholderGroup, User
 from consult.database import utcnow
-from consult.errors import Forbidden, Invalid, NotFound
+from consult.errors import Conflict, Forbidden, Invalid, NotFound
 from consult.extensions import db
 from consult.i18n import is_country
 from consult.mail import queue_email
 
 log = logging.getLogger(__name__)
 
-PASSWORD_MIN_LENGTH = 10
-PASSWORD_MAX_LENGTH = 200
+# ASVS 2.1.1 and 2.1.2: at least 12 characters; up to 128 (any, spaces and emoji too).
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_MAX_LENGTH = 128
+# Django's list of the 19,640 most common passwords (see common-passwords.NOTICE).
+COMMON_PASSWORDS = Path(__file__).with_name("common-passwords.txt.gz")
 VERIFY_SALT = "consult.verify-email"
 EMAIL_CHANGE_SALT = "consult.change-email"
 RESET_SALT = "consult.reset-password"
-# Compared against when no account has the email, so both answers take as long.
-_DUMMY_HASH = generate_password_hash("not a password of anyone")
+ENROL_SALT = "consult.second-factor-setup"
+# How long the QR code of a second-factor setup page stays good for.
+ENROL_MAX_AGE = 3600
+# Security events (sign-in, lockout, second factor, password and email changes) go to
+# their own logger, so they can be kept and watched apart (ASVS 7.1.3, 7.2.1).
+security_log = logging.getLogger("consult.security")
+
+
+def security_event(event: str, **fields: Any) -> None:
+    """One line per security event: what happened, to which account, from where. Never a
+    password, code or token; emails are written as the account id when one is known."""
+    if has_request_context():
+        fields.setdefault("address", request.remote_addr)
+    details = " ".join(f"{key}={value}" for key, value in sorted(fields.items()))
+    security_log.info("%s %s", event, details)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    """Compared against when no account has the email, so both answers take as long."""
+    return generate_password_hash("not a password of anyone", method=method)
 
 
 def normalize_email(email: str) -> str:
@@ -66,9 +94,46 @@ def find_user_by_email(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
-def check_password_rules(password: str) -> None:
-    """Raise Invalid when a new password is too short or too long."""
-    if len(password or "") < PASSWORD_MIN_LENGTH:
+def account_for_email(email: str) -> User:
+    """The account with this email. Raises Invalid, on the email field, when none has it."""
+    user = find_user_by_email(email)
+    if user is None:
+        raise Invalid(_("No account uses %(email)s.", email=normalize_email(email)), field="email")
+    return user
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    """Read once, on the first password checked (about 20,000 lower-case words)."""
+    with gzip.open(COMMON_PASSWORDS, "rt", encoding="utf-8") as file:
+        return frozenset(line.strip() for line in file if line.strip())
+
+
+def is_common_password(password: str) -> bool:
+    return password.lower().strip() in _common_passwords()
+
+
+def _contains_own_details(password: str, email: str, name: str) -> bool:
+    """Whether the password contains the account's email or the person's name (spaces
+    and case aside), or is the part of the email before the @. A name of fewer than 4
+    letters only counts when it is the whole password: it would refuse too much."""
+    folded = "".join(password.casefold().split())
+    email = normalize_email(email).casefold()
+    name = "".join((name or "").casefold().split())
+    if folded and folded == email.partition("@")[0]:
+        return True
+    return any(
+        detail in folded if len(detail) >= 4 else detail == folded
+        for detail in (email, name) if detail
+    )
+
+
+def check_password_rules(password: str, *, email: str = "", name: str = "") -> None:
+    """Raise Invalid when a new password is too short or too long, one of the most common,
+    or the account's own email or name. Any characters are welcome, in any mix (ASVS 2.1).
+    """
+    password = password or ""
+    if len(password) < PASSWORD_MIN_LENGTH:
         raise Invalid(
             _("Choose a password of at least %(n)d characters.", n=PASSWORD_MIN_LENGTH),
             field="password",
@@ -76,6 +141,17 @@ def check_password_rules(password: str) -> None:
     if len(password) > PASSWORD_MAX_LENGTH:
         raise Invalid(
             _("A password may have at most %(n)d characters.", n=PASSWORD_MAX_LENGTH),
+            field="password",
+        )
+    if _contains_own_details(password, email, name):
+        raise Invalid(
+            _("Your email address or your name is easy to guess: choose another password."),
+            field="password",
+        )
+    if is_common_password(password):
+        raise Invalid(
+            _("This is one of the most common passwords, the first that attackers try. "
+              "Choose another: a few unrelated words make a good one."),
             field="password",
         )
 
@@ -109,7 +185,7 @@ def create_user(
         raise Invalid(_("Give a valid email address."), field="email")
     if role not in {member.value for member in Role}:
         raise Invalid(_("Unknown role %(role)s.", role=role), field="role")
-    check_password_rules(password)
+    check_password_rules(password, email=email, name=name)
     _check_profile(name, organization, stakeholder_group, country)
     if find_user_by_email(email) is not None:
         raise Invalid(
@@ -177,14 +253,23 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the account for these credentials, or None; both failures look the same."""
     user = find_user_by_email(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]),
+                            password or "")
+        security_event("sign-in.failed", reason="unknown-email", account=_account_digest(email))
         return None
     if not check_password_hash(user.password_hash, password or ""):
+        security_event("sign-in.failed", reason="password", user=user.id)
         return None
     if not user.active:
+        security_event("sign-in.failed", reason="inactive", user=user.id)
         return None
     user.last_login_at = utcnow()
     return user
+
+
+def _account_digest(email: str) -> str:
+    """How logs name an email that is no account's: not the address itself."""
+    return hashlib.sha256(normalize_email(email).encode()).hexdigest()[:12]
 
 
 def load_user(session_id: str) -> User | None:
@@ -235,10 +320,42 @@ def user_for_reset_token(token: str) -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    """Change the password and end every session opened with the old one."""
-    check_password_rules(password)
+    """Change the password, end every session opened with the old one, and tell the owner,
+    so a change they did not make does not go unnoticed."""
+    check_password_rules(password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)
     user.session_epoch += 1
+    security_event("password.changed", user=user.id)
+    _tell(
+        user,
+        _("Your consult password was changed"),
+        _("The password of your consult account was changed, and every device signed in with "
+          "the old one was signed out."),
+    )
+
+
+def end_other_sessions(user: User) -> None:
+    """Sign the account out of every browser: the session id carries the epoch, so every
+    session and remember-me cookie made before stops working. The caller signs the
+    current browser in again."""
+    user.session_epoch += 1
+    security_event("sessions.ended", user=user.id)
+
+
+def _tell(user: User, subject: str, what: str, to: str | None = None) -> None:
+    """Mail the owner about a change to the security of their account: what happened, and
+    what to do if it was not them. Never a secret."""
+    queue_email(
+        to or user.email,
+        subject,
+        _(
+            "Dear %(name)s,\n\n%(what)s\n\nIf this was you, there is nothing more to do. If it "
+            "was not, choose a new password now (%(link)s) and tell the secretariat.",
+            name=user.name,
+            what=what,
+            link=url_for("auth.forgot_password", _external=True),
+        ),
+    )
 
 
 def reset_password(token: str, password: str) -> User:
@@ -271,6 +388,7 @@ def request_email_change(user: User, new_email: str, password: str) -> None:
         raise Invalid(_("This is already your email address."), field="email")
     if find_user_by_email(new_email) is not None:
         raise Invalid(_("Another account uses this email address."), field="email")
+    security_event("email.change-asked", user=user.id)
     token = _serializer(EMAIL_CHANGE_SALT).dumps(
         {"u": user.id, "old": user.email, "new": new_email}
     )
@@ -313,21 +431,36 @@ def confirm_email_change(token: str) -> User:
         raise Invalid(_("This link is not valid any more."))
     if find_user_by_email(data["new"]) is not None:
         raise Invalid(_("Another account uses this email address now."))
+    _tell(
+        user,
+        _("Your consult email address was changed"),
+        _("Your consult account now uses %(new)s instead of this address, which will no "
+          "longer receive its mail.", new=data["new"]),
+        to=user.email,
+    )
     user.email = data["new"]
     user.email_verified_at = utcnow()
+    security_event("email.changed", user=user.id)
     return user
 
 
 def update_profile(
     user: User, *, name: str, organization: str, stakeholder_group: str, country: str
-) -> None:
-    """Change what others see of a person; earlier comments keep their snapshot."""
+) -> bool:
+    """Change what others see of a person; earlier comments keep their snapshot.
+
+    Returns whether a verification of the organization was withdrawn by the change.
+    """
+    from consult.people.service import organization_changed
+
     country = (country or "").strip().upper()
     _check_profile(name, organization, stakeholder_group, country)
+    previous = user.organization
     user.name = name.strip()
     user.organization = organization.strip()
     user.stakeholder_group = stakeholder_group
     user.country = country
+    return organization_changed(user, previous)
 
 
 def require_writer(user: User | None) -> User:
@@ -366,3 +499,273 @@ def safe_next_path(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+# The second factor ---------------------------------------------------------------------------
+
+
+def requires_second_factor(user: User) -> bool:
+    """Whether the account's role must sign in with a second factor (TWO_FACTOR_ROLES)."""
+    return user.role in current_app.config["TWO_FACTOR_ROLES"]
+
+
+def has_second_factor(user: User) -> bool:
+    return user.totp_enabled_at is not None and bool(user.totp_secret)
+
+
+def needs_enrolment(user: User) -> bool:
+    """A moderator or secretariat account without a second factor: until it has one, it can
+    do nothing but set it up (or sign out)."""
+    return requires_second_factor(user) and not has_second_factor(user)
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """What the setup page shows: the secret as a QR code and as text, and a signed token
+    that brings the same secret back with the code that confirms it."""
+
+    secret: str
+    token: str
+    uri: str
+
+    @property
+    def grouped_secret(self) -> str:
+        return otp.grouped(self.secret)
+
+    def qr_code(self, label: str) -> Markup:
+        return otp.qr_svg(self.uri, label)
+
+
+def _enrolment(user: User, secret: str) -> Enrolment:
+    token = _serializer(ENROL_SALT).dumps({"u": user.id, "s": secret})
+    return Enrolment(secret, token, otp.provisioning_uri(secret, user.email))
+
+
+def begin_enrolment(user: User) -> Enrolment:
+    """A new secret for the account to set up; nothing is stored until a code confirms it."""
+    return _enrolment(user, otp.new_secret())
+
+
+def resume_enrolment(user: User, token: str) -> Enrolment:
+    """The setup page's secret back from its token (so a wrong code does not change the
+    QR code the person has already scanned). Raises Invalid when the token is stale."""
+    try:
+        data = _serializer(ENROL_SALT).loads(token or "", max_age=ENROL_MAX_AGE)
+    except BadSignature as error:  # SignatureExpired is one
+        raise Invalid(
+            _("This setup page was open too long. Scan the new QR code below and try again."),
+            field="code",
+        ) from error
+    if data.get("u") != user.id:
+        raise Invalid(_("This setup page is not for your account."), field="code")
+    return _enrolment(user, data["s"])
+
+
+def enable_second_factor(user: User, token: str, code: str) -> list[str]:
+    """Turn the second factor on once a code shows the app has the secret; return the
+    recovery codes, which are shown this once. Raises Invalid or Conflict."""
+    if has_second_factor(user):
+        raise Conflict(_("Your second factor is already on."))
+    secret = resume_enrolment(user, token).secret
+    step = otp.matching_step(secret, code or "", None)
+    if step is None:
+        raise Invalid(
+            _("This code is not right. Check that the app shows consult and your email, and "
+              "give the code it shows now."),
+            field="code",
+        )
+    codes = set_up_second_factor(user, secret, last_step=step)
+    security_event("second-factor.enabled", user=user.id)
+    _tell(
+        user,
+        _("Your consult account now asks for a second factor"),
+        _("From now on signing in to consult takes your password and a code from your "
+          "authenticator app (or one of your recovery codes)."),
+    )
+    return codes
+
+
+def set_up_second_factor(user: User, secret: str, last_step: int | None = None) -> list[str]:
+    """Turn the second factor on with a known secret and return new recovery codes.
+    The confirmed way in is enable_second_factor; this is also how the demo does it."""
+    user.totp_secret = otp.seal(secret)
+    user.totp_enabled_at = utcnow()
+    user.totp_last_step = last_step
+    return _new_recovery_codes(user)
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    """Replace the account's recovery codes; only their salted hashes are kept."""
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = otp.new_recovery_codes()
+    db.session.add_all(
+        RecoveryCode(user_id=user.id, code_hash=otp.hash_recovery_code(code)) for code in codes
+    )
+    db.session.flush()
+    return codes
+
+
+def _check_current_password(user: User, password: str) -> None:
+    if not check_password_hash(user.password_hash, password or ""):
+        raise Invalid(_("The current password is not right."), field="current_password")
+
+
+def renew_recovery_codes(user: User, password: str) -> list[str]:
+    """Make new recovery codes (the old ones stop working). Raises Invalid."""
+    if not has_second_factor(user):
+        raise Invalid(_("Turn the second factor on first."))
+    _check_current_password(user, password)
+    codes = _new_recovery_codes(user)
+    security_event("second-factor.recovery-codes-renewed", user=user.id)
+    _tell(
+        user,
+        _("New recovery codes for your consult account"),
+        _("New recovery codes were made for your consult account; the earlier ones no "
+          "longer work."),
+    )
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(RecoveryCode)
+        .where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).scalar_one()
+
+
+def _turn_off(user: User) -> None:
+    user.totp_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
+def disable_second_factor(user: User, password: str, code: str) -> None:
+    """A stakeholder turns the second factor off, with the password and a current code.
+    Raises Forbidden for the roles that must keep it, Invalid for a wrong answer."""
+    if requires_second_factor(user):
+        raise Forbidden(_("Moderators and the secretariat must sign in with a second factor."))
+    if not has_second_factor(user):
+        raise Invalid(_("Your second factor is already off."))
+    _check_current_password(user, password)
+    verify_second_factor(user, code)
+    _turn_off(user)
+    security_event("second-factor.disabled", user=user.id)
+    _tell(
+        user,
+        _("Your consult account no longer asks for a second factor"),
+        _("The second factor of your consult account was turned off: signing in now takes "
+          "only your password."),
+    )
+
+
+def reset_second_factor(actor: User, person: User) -> None:
+    """The secretariat turns off the second factor of someone who lost their device; they
+    set it up again at their next sign-in if their role needs it. Audited; the person is
+    told. Raises Forbidden or Invalid."""
+    from consult.audit.service import record
+
+    require_secretariat(actor)
+    if not has_second_factor(person):
+        raise Invalid(
+            _("%(email)s has no second factor to reset.", email=person.email), field="email"
+        )
+    _turn_off(person)
+    security_event("second-factor.reset", user=person.id, by=actor.id)
+    record(
+        actor, "user.second_factor_reset", "user", person.id,
+        before={"second_factor": True}, after={"second_factor": False},
+    )
+    _tell(
+        person,
+        _("The second factor of your consult account was reset"),
+        _("The secretariat reset the second factor of your consult account, as asked when a "
+          "device is lost. Your authenticator app and your recovery codes no longer work for "
+          "consult; you can set up a new second factor when you next sign in."),
+    )
+
+
+class CodeReused(Invalid):
+    """A right second-factor code that was used already: refused, and worth telling the
+    owner about (ASVS 2.8.5)."""
+
+
+def tell_code_reused(user: User) -> None:
+    """Mail the owner that a used code was tried again: whoever did it had the password."""
+    _tell(
+        user,
+        _("A used sign-in code of your consult account was tried again"),
+        _("Someone gave the password of your consult account and a code from your "
+          "authenticator app that had already been used. The attempt was refused. If it was "
+          "not you, someone knows your password: change it now."),
+    )
+
+
+@dataclass(frozen=True)
+class SecondFactorCheck:
+    """How a second factor was proven; with a recovery code, how many are left."""
+
+    by_recovery_code: bool = False
+    recovery_codes_left: int | None = None
+
+
+def verify_second_factor(user: User, code: str) -> SecondFactorCheck:
+    """Accept a current TOTP code or an unused recovery code, each only once (a second
+    request with the same code, even at the same moment, is refused). Raises Invalid."""
+    wrong = Invalid(
+        _("This code is not right, or it was used already. Give the code your app shows now, "
+          "or a recovery code."),
+        field="code",
+    )
+    code = (code or "").strip()
+    if not has_second_factor(user) or not code:
+        raise wrong
+    if otp.looks_like_recovery_code(code):
+        return _use_recovery_code(user, code, wrong)
+    try:
+        secret = otp.unseal(user.totp_secret or "")
+    except otp.UnreadableSecret:
+        log.error("the second factor of user %s cannot be decrypted with SECRET_KEY", user.id)
+        raise wrong from None
+    step = otp.matching_step(secret, code, user.totp_last_step)
+    if step is None:
+        if otp.matching_step(secret, code, None) is not None:
+            # Right code, already used: someone may have seen it over the owner's shoulder
+            # or be replaying an intercepted request (ASVS 2.8.4).
+            security_event("second-factor.reused", user=user.id)
+            raise CodeReused(wrong.message, field="code")
+        security_event("second-factor.failed", user=user.id)
+        raise wrong
+    taken = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        security_event("second-factor.reused", user=user.id, concurrent=True)
+        raise CodeReused(wrong.message, field="code")
+    user.totp_last_step = step
+    return SecondFactorCheck()
+
+
+def _use_recovery_code(user: User, code: str, wrong: Invalid) -> SecondFactorCheck:
+    unused = db.session.execute(
+        select(RecoveryCode).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+    ).scalars().all()
+    for stored in unused:
+        if not otp.recovery_code_matches(code, stored.code_hash):
+            continue
+        taken = db.session.execute(
+            update(RecoveryCode)
+            .where(RecoveryCode.id == stored.id, RecoveryCode.used_at.is_(None))
+            .values(used_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if taken != 1:
+            break
+        security_event("second-factor.recovery-code-used", user=user.id,
+                       left=len(unused) - 1)
+        return SecondFactorCheck(by_recovery_code=True, recovery_codes_left=len(unused) - 1)
+    security_event("second-factor.failed", user=user.id, recovery_code=True)
+    raise wrong

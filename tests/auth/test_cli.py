@@ -62,7 +62,7 @@ def test_create_user_asks_for_the_password(runner):
     ("options", "message"),
     [
         (["--country", "XX"], "Choose a country from the list."),
-        (["--password", "short"], "Choose a password of at least 10 characters."),
+        (["--password", "short"], "Choose a password of at least 12 characters."),
         (["--name", " "], "Give your name."),
     ],
 )

@@ -102,6 +102,18 @@ def test_register_offers_the_six_groups_and_every_country(client):
     assert sorted(countries[1:]) == sorted(country.alpha_2 for country in pycountry.countries)
 
 
+def test_register_says_what_is_kept_and_published_before_consent(client):
+    """ASVS 8.3.3: clear words on what is collected and shown, then an opt-in box."""
+    page = client.get("/register").get_data(as_text=True)
+    notice = page.index("What consult keeps about you")
+    consent = page.index('name="accept_terms"')
+    assert notice < consent
+    assert "Your email address is never shown" in page
+    assert "download everything consult keeps about you" in page
+    assert 'type="checkbox"' in page[consent - 200:consent + 200]
+    assert "checked" not in page[consent - 200:consent + 200]
+
+
 def test_register_sends_a_link_that_verifies(app, client, caplog):
     caplog.set_level(logging.INFO, logger="consult.mail")
     response = client.post("/register", data=REGISTRATION)
@@ -172,7 +184,7 @@ def test_register_with_a_taken_email_says_so_on_the_email_field(app, client, sta
         ("stakeholder_group", "media", "Not a valid choice."),
         ("country", "XX", "Not a valid choice."),
         ("accept_terms", "", "You need to accept this to take part."),
-        ("password", "short", "Use between 10 and 200 characters."),
+        ("password", "short", "Use between 12 and 128 characters."),
     ],
 )
 def test_register_refuses_wrong_fields(client, field, value, message):

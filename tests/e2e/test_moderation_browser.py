@@ -8,6 +8,7 @@ import pytest
 from consult.comments import service as comments
 from consult.drafts import service as drafts
 from consult.extensions import db
+from tests.conftest import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"],
                                                              indirect=True)]
@@ -15,11 +16,7 @@ PASSWORD = "correct horse battery"
 
 
 def sign_in(page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    browser_sign_in(page, email, PASSWORD)
 
 
 def sign_out(page) -> None:

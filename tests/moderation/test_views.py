@@ -7,6 +7,7 @@ import pytest
 from consult.comments.models import Comment
 from consult.extensions import db
 from consult.moderation.models import Merge, Report
+from tests.conftest import Auth
 
 PAGES = ["/moderation", "/moderation/comments/{id}", "/moderation/paragraphs/{p}/suggestions"]
 ACTIONS = ["/moderation/act", "/moderation/comments/{id}/remark", "/moderation/merges/1/undo",
@@ -70,9 +71,8 @@ def test_two_moderators_at_once_the_second_sees_the_new_state(app, auth, posted,
     item = posted["ngo"]
     shown = item.row_version
     first, second = app.test_client(), app.test_client()
-    first.post("/login", data={"email": "moderator@example.org",
-                               "password": "correct horse battery"})
-    second.post("/login", data={"email": "mod2@example.org", "password": "correct horse battery"})
+    Auth(first).login("moderator@example.org")
+    Auth(second).login("mod2@example.org")
     assert first.post("/moderation/act", data={
         "action": "hide", "reason": "Duplicate of a campaign", "selected": item.id,
         f"seen-{item.id}": shown}).status_code == 302
