@@ -37,11 +37,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     settings.ensure_secret_key(app.config, app.instance_path)
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["DATABASE_URL"])
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from consult import web
+
+    web.configure_logging()
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
+    web.init_app(app)
+    from consult import fields
+
+    # Form fields and query strings arrive cleaned (consult/fields.py says of what).
+    app.request_class = fields.CleanedRequest
+    app.url_value_preprocessor(fields.refuse_unwanted_in_path)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -58,7 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             400,
             _(
                 "This form was open too long or your session ended, so it could not be "
-                "accepted. Go back, reload the page and send it again."
+                "accepted."
             ),
         )
 
@@ -69,7 +75,14 @@ def _init_extensions(app: Flask) -> None:
     import consult.models  # noqa: F401  (every table, for the metadata and migrations)
     from consult import i18n
     from consult.database import configure_engine
-    from consult.extensions import babel, begin_write, csrf, db, login_manager, migrate
+    from consult.extensions import (
+        babel,
+        csrf,
+        db,
+        init_limiter,
+        login_manager,
+        migrate,
+    )
 
     db.init_app(app)
     with app.app_context():
@@ -79,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     login_manager.init_app(app)
+    init_limiter(app)
 
     @app.before_request
     def _open_the_transaction() -> None:
@@ -89,12 +103,46 @@ def _init_extensions(app: Flask) -> None:
         ROLLBACK round trips (measured in bench/: 1.5 ms of a 15 ms page). So a GET must
         not make more than one change that has to stand or fall together.
         """
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            begin_write()
+        if request.endpoint == "health":  # asks the database itself, and may find it down
+            return
+        view = app.view_functions.get(request.endpoint or "")
+        if request.method not in ("GET", "HEAD", "OPTIONS") or getattr(
+            view, "consult_writes", False
+        ):
+            _begin_write_or_say_busy(app)
         elif db.engine.dialect.name == "postgresql":
             db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     import consult.mail  # noqa: F401  (registers the send-after-commit hooks)
+
+
+def _begin_write_or_say_busy(app: Flask) -> None:
+    """Take the write lock; on SQLite, when writers queued longer than the busy timeout
+    (a machine far past its capacity), answer 503 "send it again" instead of a 500:
+    nothing of the request was written yet, so sending it again is safe."""
+    from flask_babel import gettext as _
+    from sqlalchemy.exc import OperationalError
+    from werkzeug.exceptions import ServiceUnavailable
+
+    from consult.extensions import begin_write, db
+
+    try:
+        begin_write()
+    except OperationalError as error:
+        if getattr(error.orig, "sqlite_errorname", "") != "SQLITE_BUSY":
+            raise
+        db.session.rollback()
+        logging.getLogger(__name__).warning(
+            "SQLite write lock not obtained within %s s: answered 503",
+            app.config["SQLITE_BUSY_TIMEOUT"],
+        )
+        raise ServiceUnavailable(
+            _(
+                "Many people are sending at this moment, so what you sent was not saved. "
+                "Go back: your text is still in the form. Send it again in a few seconds."
+            ),
+            retry_after=5,
+        ) from error
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -109,12 +157,13 @@ def _register_blueprints(app: Flask) -> None:
     from consult.extensions import csrf
     from consult.moderation.views import blueprint as moderation
     from consult.notifications.views import blueprint as notifications
+    from consult.people.views import blueprint as people
     from consult.revisions.views import blueprint as revisions
 
     # The API authenticates each request with a token, not a session: no CSRF there.
     csrf.exempt(api)
     for blueprint in (
         auth, drafts, comments, moderation, notifications, revisions, audit, exports,
-        redline, compilation, api,
+        redline, compilation, people, api,
     ):
         app.register_blueprint(blueprint)

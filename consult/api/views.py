@@ -18,7 +18,7 @@ from flask import Blueprint, g, jsonify, make_response, request
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import WWWAuthenticate
-from werkzeug.exceptions import Unauthorized
+from werkzeug.exceptions import Unauthorized, UnsupportedMediaType
 from werkzeug.wrappers import Response
 
 from consult.api import openapi, schemas, serialize
@@ -60,6 +60,22 @@ def _challenge(error: str | None = None) -> WWWAuthenticate:
     if error:
         parameters["error"] = error
     return WWWAuthenticate("bearer", parameters)
+
+
+@blueprint.before_request
+def _only_json_bodies() -> None:
+    """Every body a write carries is JSON, even where the body is ignored (an
+    endorsement): a form or plain text sent here is a mistake, or a page of another site
+    trying its luck, and is refused with 415 before anything else is read."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    has_body = bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", ""
+    )
+    if has_body and request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            _("Send the request body as JSON (Content-Type: application/json).")
+        )
 
 
 @blueprint.before_request
