@@ -67,11 +67,29 @@ _text_only = bleach.Cleaner(tags=frozenset(), attributes={}, strip=True, strip_c
 _space = re.compile(r"\s+")
 
 
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));")
+
+
+def _xml_character(code: int) -> bool:
+    return (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+            or 0x10000 <= code <= 0x10FFFF)
+
+
+def _drop_unsafe_reference(match: re.Match[str]) -> str:
+    code = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    return match.group(0) if _xml_character(code) else ""
+
+
 def render_markdown(text: str, *, line_breaks: bool = True) -> Markup:
-    """Turn Markdown into sanitised HTML; with line_breaks a single newline is kept."""
+    """Turn Markdown into sanitised HTML; with line_breaks a single newline is kept.
+
+    A character reference to a control character (`&#14;`) is dropped: the exports parse
+    this HTML as XML, which cannot hold one.
+    """
     extensions = ["sane_lists"] + (["nl2br"] if line_breaks else [])
     rendered = markdown.markdown(text or "", extensions=extensions, output_format="html")
-    return Markup(_cleaner.clean(rendered).strip())
+    cleaned = _REFERENCE.sub(_drop_unsafe_reference, _cleaner.clean(rendered))
+    return Markup(cleaned.strip())
 
 
 @lru_cache(maxsize=4096)

@@ -20,6 +20,7 @@ from werkzeug.exceptions import UnsupportedMediaType
 from consult.comments.models import CommentKind
 from consult.comments.service import QUOTE_MAX_LENGTH, SORTS, TOP_LEVEL_KINDS
 from consult.errors import Invalid
+from consult.fields import clean
 
 SUBMISSION_KEY_MAX_LENGTH = 64  # comment.submission_key is a String(64)
 PER_PAGE_DEFAULT = 20
@@ -172,6 +173,8 @@ def read_body(request: Request, body: Body) -> dict[str, str]:
         )
     except ValueError as error:
         raise Invalid(_("The request body is not valid JSON.")) from error
+    except RecursionError as error:  # arrays or objects nested thousands deep
+        raise Invalid(_("The request body is nested too deeply.")) from error
     if not isinstance(data, dict):
         raise Invalid(_("The request body must be a JSON object."))
     known = {item.name: item for item in body.fields}
@@ -207,7 +210,9 @@ def read_body(request: Request, body: Body) -> dict[str, str]:
         if len(value) < item.min_length:
             raise Invalid(_("The field “%(field)s” may not be empty.", field=item.name),
                           field=item.name)
-        values[item.name] = value
+        # Limits count what was sent (as the schema says); what is kept is cleaned as a
+        # form's text is: line ends and control characters (consult/fields.py).
+        values[item.name] = clean(value)
     return values
 
 

@@ -39,19 +39,26 @@ def _back() -> Response:
 
 @blueprint.post("")
 @login_required
-def create() -> Response | tuple[str, int, dict[str, str]]:
+def create() -> Response | tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = TokenForm(prefix=FORM_PREFIX)
     if not form.validate():
-        for message in [*form.form_errors, *form.name.errors] or [_("Send the form again.")]:
-            flash(message, "error")
-        return _back()
-    with unit_of_work() as work:
+        return _refused(form)
+    with unit_of_work(form) as work:
         token, secret = service.create_token(current_user, form.name.data)
     if not work.done:
-        return _back()
+        return _refused(form, work.status)
     # The secret is in this page only: no cache, no history copy to find it in later.
     headers = {"Cache-Control": "no-store", "Pragma": "no-cache"}
     return render_template("api/token_created.html", token=token, secret=secret), 201, headers
+
+
+def _refused(form: TokenForm, status: int = 400) -> tuple[str, int]:
+    """The profile page again, the refusal beside the name field and the name as typed."""
+    from consult.auth.views import _profile_forms as profile_forms
+
+    user = current_user._get_current_object()
+    section = {**profile_section(user), "token_form": form}
+    return render_template("auth/profile.html", forms=profile_forms(user), **section), status
 
 
 @blueprint.post("/<int:token_id>/revoke")

@@ -7,7 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
 
 from consult.comments.models import CommentKind
+from consult.comments.service import QUOTE_MAX_LENGTH, too_long
 from consult.database import new_key
+from consult.fields import AtMost
+
+# The limits the service applies, checked on the form too, in the service's words.
+_BODY = [AtMost("COMMENT_MAX_LENGTH", too_long)]
+_PROPOSED = [AtMost("PROPOSED_TEXT_MAX_LENGTH", too_long)]
+_QUOTE = [AtMost(QUOTE_MAX_LENGTH, too_long)]
 
 KIND_CHOICES = [
     SelectChoice(CommentKind.COMMENT.value, _l("Comment on this paragraph")),
@@ -38,10 +45,12 @@ class CommentForm(_Sending):
     kind = RadioField(_l("What would you like to do?"), choices=KIND_CHOICES, default="comment")
     body = TextAreaField(
         _l("Your comment, or the reason for your proposal"),
+        validators=_BODY,
         description=_l("Markdown: *italics*, **bold**, lists with -, links."),
     )
     proposed_text = TextAreaField(
         _l("Proposed text"),
+        validators=_PROPOSED,
         description=_l(
             "For new wording: the whole paragraph as you would like it to read. "
             "For a new paragraph: its text."
@@ -49,6 +58,7 @@ class CommentForm(_Sending):
     )
     quote = TextAreaField(
         _l("Words of the paragraph you are commenting on (optional)"),
+        validators=_QUOTE,
         description=_l("Select them in the paragraph, or copy them here exactly."),
         render_kw={"rows": 2},
     )
@@ -57,19 +67,23 @@ class CommentForm(_Sending):
 class GeneralCommentForm(_Sending):
     body = TextAreaField(
         _l("Your comment on the draft as a whole"),
+        validators=_BODY,
         description=_l("Markdown: *italics*, **bold**, lists with -, links."),
     )
 
 
 class ReplyForm(_Sending):
-    body = TextAreaField(_l("Your reply"), description=_l("Markdown is allowed."))
+    body = TextAreaField(_l("Your reply"), validators=_BODY,
+                         description=_l("Markdown is allowed."))
 
 
 class EditCommentForm(FlaskForm):
-    body = TextAreaField(_l("Your comment, or the reason for your proposal"))
-    proposed_text = TextAreaField(_l("Proposed text"))
+    body = TextAreaField(_l("Your comment, or the reason for your proposal"), validators=_BODY)
+    proposed_text = TextAreaField(_l("Proposed text"), validators=_PROPOSED)
     quote = TextAreaField(
-        _l("Words of the paragraph you are commenting on (optional)"), render_kw={"rows": 2}
+        _l("Words of the paragraph you are commenting on (optional)"),
+        validators=_QUOTE,
+        render_kw={"rows": 2},
     )
     row_version = HiddenField()
     send = SubmitField(_l("Save changes"))
