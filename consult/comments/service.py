@@ -71,30 +71,32 @@ def _is_moderator(viewer: User | None) -> bool:
 def visible_to(viewer: User | None, entity: type[Comment] = Comment) -> ColumnElement[bool]:
     """The comments a viewer may see: published ones, their own, and all for moderators.
 
-    Withdrawn comments stay in threads as a line saying so, so replies keep their place.
+    Withdrawn comments that were published stay in threads as a line saying so, so replies
+    keep their place; one withdrawn before it was published never was public, and is not.
     entity may be an alias of Comment, for subqueries.
     """
-    public = entity.status.in_([CommentStatus.PUBLISHED, CommentStatus.WITHDRAWN])
+    public = or_(
+        entity.status == CommentStatus.PUBLISHED,
+        and_(entity.status == CommentStatus.WITHDRAWN, entity.published_at.is_not(None)),
+    )
+    unpublished = entity.status.in_(
+        [CommentStatus.PENDING, CommentStatus.HIDDEN, CommentStatus.WITHDRAWN]
+    )
     if _is_moderator(viewer):
-        return or_(public, entity.status.in_([CommentStatus.PENDING, CommentStatus.HIDDEN]))
+        return or_(public, unpublished)
     if _signed_in(viewer):
-        return or_(
-            public,
-            and_(
-                entity.author_id == viewer.id,  # type: ignore[union-attr]
-                entity.status.in_([CommentStatus.PENDING, CommentStatus.HIDDEN]),
-            ),
-        )
+        return or_(public, and_(entity.author_id == viewer.id, unpublished))  # type: ignore[union-attr]
     return public
 
 
 def can_view(viewer: User | None, comment: Comment) -> bool:
-    """Published and withdrawn comments are public, and so is a published comment later
-    merged into another (it stays readable from there); the rest only to its author and
+    """Published comments are public, and so are withdrawn or merged ones that were
+    published (they stay readable in their thread); the rest only to its author and
     moderators."""
-    if comment.status in (CommentStatus.PUBLISHED, CommentStatus.WITHDRAWN):
+    if comment.status == CommentStatus.PUBLISHED:
         return True
-    if comment.status == CommentStatus.MERGED and comment.published_at is not None:
+    if (comment.status in (CommentStatus.WITHDRAWN, CommentStatus.MERGED)
+            and comment.published_at is not None):
         return True
     if _is_moderator(viewer):
         return True
@@ -393,17 +395,19 @@ def _require_open(author: User | None, version: Version) -> User:
     return author
 
 
+def too_long(limit: int, length: int) -> str:
+    """The refusal of a text over its limit (the comment forms say it too)."""
+    return _(
+        "This is %(length)d characters long; the limit is %(limit)d. Shorten it, or "
+        "split it into several comments.",
+        length=length,
+        limit=limit,
+    )
+
+
 def _check_length(text: str, limit: int, field_name: str) -> None:
     if len(text) > limit:
-        raise Invalid(
-            _(
-                "This is %(length)d characters long; the limit is %(limit)d. Shorten it, or "
-                "split it into several comments.",
-                length=len(text),
-                limit=limit,
-            ),
-            field=field_name,
-        )
+        raise Invalid(too_long(limit, len(text)), field=field_name)
 
 
 def _check_quote(paragraph: Paragraph | None, quote: str) -> str:
@@ -479,6 +483,7 @@ def _store(
         author_organization=author.organization,
         author_group=author.stakeholder_group,
         author_country=author.country,
+        author_organization_verified=author.organization_verified_at is not None,
         submission_key=submission_key or None,
         published_at=utcnow() if status == CommentStatus.PUBLISHED else None,
         **fields,

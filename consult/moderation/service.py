@@ -81,6 +81,8 @@ class QueueFilter:
     disposition: str = ""
     text: str = ""
     sort: str = "newest"
+    # Only input whose author's organization the secretariat has verified.
+    verified: bool = False
 
 
 @dataclass
@@ -117,6 +119,8 @@ def queue_conditions(filters: QueueFilter) -> list[ColumnElement[bool]]:
         conditions.append(Comment.disposition.is_(None))
     elif filters.disposition:
         conditions.append(Comment.disposition == filters.disposition)
+    if filters.verified:
+        conditions.append(Comment.author_organization_verified.is_(True))
     words = filters.text.strip()
     if words:
         conditions.append(
@@ -664,6 +668,16 @@ class Suggestion:
         return ",".join(str(comment_id) for comment_id in self.group.ids)
 
 
+def paragraph_to_moderate(actor: User | None, paragraph_id: int) -> Paragraph:
+    """A paragraph a moderator may look at: not one of a draft, which is the secretariat's
+    alone. Raises Forbidden, NotFound."""
+    moderator = require_moderator(actor)
+    paragraph = db.session.get(Paragraph, paragraph_id)
+    if paragraph is None or not (paragraph.version.is_published or moderator.is_secretariat):
+        raise NotFound()
+    return paragraph
+
+
 def suggestions(actor: User | None, paragraph: Paragraph) -> list[Suggestion]:
     """Groups of look-alike comments on a paragraph, less those a moderator dismissed."""
     from consult.markup import plain_text
@@ -703,6 +717,12 @@ def dismiss_suggestion(actor: User | None, paragraph: Paragraph, ids: Sequence[i
     signature = ",".join(str(i) for i in sorted(set(ids)))
     if not signature:
         raise Invalid(_("Nothing to dismiss."))
+    on_paragraph = db.session.execute(
+        select(func.count()).select_from(Comment)
+        .where(Comment.id.in_(set(ids)), Comment.paragraph_id == paragraph.id)
+    ).scalar_one()
+    if on_paragraph != len(set(ids)):
+        raise NotFound(_("These comments are not all on this paragraph."))
     exists = db.session.execute(
         select(DismissedSuggestion.id).where(
             DismissedSuggestion.paragraph_id == paragraph.id,

@@ -16,7 +16,6 @@ from consult.auth.service import safe_next_path
 from consult.comments import service as comments
 from consult.comments.models import Comment
 from consult.drafts import service as drafts
-from consult.drafts.models import Consultation, Paragraph, Version
 from consult.errors import Invalid, NotFound
 from consult.extensions import db
 from consult.forms import EmptyForm, as_int, unit_of_work
@@ -37,6 +36,7 @@ def _filters(args: MultiDict) -> service.QueueFilter:
         disposition=args.get("disposition", ""),
         text=args.get("q", "")[:200],
         sort=args.get("sort", "newest") if args.get("sort") in service.QUEUE_SORTS else "newest",
+        verified=bool(args.get("verified")),
     )
 
 
@@ -46,10 +46,18 @@ def _queue_page(
     """The queue as the filters in args show it, with the action form."""
     filters = _filters(args)
     found = service.queue(current_user, filters, page=as_int(args.get("page"), 1))
-    versions = db.session.execute(
-        db.select(Version).join(Version.consultation).order_by(Consultation.title, Version.number)
-    ).scalars().all()
-    paragraph = db.session.get(Paragraph, filters.paragraph_id) if filters.paragraph_id else None
+    # Only the versions this moderator may see: a draft is the secretariat's alone.
+    versions = sorted(
+        (version for _consultation, listed in drafts.list_consultations(current_user)
+         for version in listed),
+        key=lambda version: (version.consultation.title, version.number),
+    )
+    paragraph = None
+    if filters.paragraph_id:
+        try:
+            paragraph = service.paragraph_to_moderate(current_user, filters.paragraph_id)
+        except NotFound:
+            paragraph = None  # a draft's paragraph is the secretariat's alone
     paragraphs = [item.paragraph for item in found.items if item.paragraph is not None]
     if paragraph is not None:
         paragraphs.append(paragraph)
@@ -226,10 +234,7 @@ def unmerge(merge_id: int) -> Response:
 @blueprint.route("/moderation/paragraphs/<int:paragraph_id>/suggestions")
 @login_required
 def suggestions(paragraph_id: int) -> str:
-    service.require_moderator(current_user)
-    paragraph = db.session.get(Paragraph, paragraph_id)
-    if paragraph is None:
-        abort(404)
+    paragraph = service.paragraph_to_moderate(current_user, paragraph_id)
     found = service.suggestions(current_user, paragraph)
     form = ModerationForm()
     form.back.data = url_for("moderation.suggestions", paragraph_id=paragraph.id)
@@ -249,10 +254,7 @@ def suggestions(paragraph_id: int) -> str:
                  methods=["POST"])
 @login_required
 def dismiss(paragraph_id: int) -> Response:
-    service.require_moderator(current_user)
-    paragraph = db.session.get(Paragraph, paragraph_id)
-    if paragraph is None:
-        abort(404)
+    paragraph = service.paragraph_to_moderate(current_user, paragraph_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     ids = [as_int(value) for value in request.form.getlist("ids")]
