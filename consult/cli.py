@@ -165,7 +165,11 @@ def verify_audit_command():
 def init_app(app: Flask) -> None:
     from consult.compilation.cli import register as compilation_commands
     from consult.exports.cli import register as export_commands
+    from consult.operations.cli import register as operations_commands
+    from consult.people.cli import register as people_commands
 
     export_commands(group)
     compilation_commands(group)
+    people_commands(group)
+    operations_commands(group)
     app.cli.add_command(group)

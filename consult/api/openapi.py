@@ -155,6 +155,11 @@ def _schemas() -> dict[str, Any]:
                             "type": "string",
                             "description": "The request field the error is about, if one.",
                         },
+                        "request_id": {
+                            "type": "string",
+                            "description": "The request's id, also in the X-Request-ID "
+                            "header: quote it when reporting a problem.",
+                        },
                     },
                     "required": ["status", "message"],
                     "additionalProperties": False,
@@ -230,8 +235,17 @@ def _schemas() -> dict[str, Any]:
         ),
         "Author": _object(
             {
-                "name": STRING,
+                "name": {
+                    "type": "string",
+                    "description": "The author's name; for an account its owner deleted, "
+                    "a phrase naming the organization alone (\"A participant from …\").",
+                },
                 "organization": STRING,
+                "organization_verified": {
+                    "type": "boolean",
+                    "description": "Whether the secretariat has verified that the author "
+                    "speaks for this organization (as it stands now).",
+                },
                 "stakeholder_group": {"type": "string", "enum": groups},
                 "country": {"type": "string", "description": "ISO 3166-1 alpha-2."},
             }
@@ -440,9 +454,11 @@ def _write(
     ok: dict[str, Any],
     parameters: tuple[str, ...],
 ) -> dict[str, Any]:
-    errors = ("BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict")
+    # Any body a write carries must be JSON, even where the body is ignored (415).
+    errors = ("BadRequest", "Unauthorized", "Forbidden", "NotFound", "Conflict",
+              "UnsupportedMediaType")
     if body is not None:
-        errors += ("TooLarge", "UnsupportedMediaType")
+        errors += ("TooLarge",)
     operation: dict[str, Any] = {
         "operationId": operation_id,
         "summary": summary,

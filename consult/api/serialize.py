@@ -186,8 +186,9 @@ def comment(
         "author": None
         if withdrawn
         else {
-            "name": item.author_name,
+            "name": item.author_label,
             "organization": item.author_organization,
+            "organization_verified": item.author_organization_verified,
             "stakeholder_group": item.author_group,
             "country": item.author_country,
         },

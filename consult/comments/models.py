@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consult.auth.models import User
 from consult.database import Base, UTCDateTime, utcnow
 from consult.drafts.models import Paragraph, Version
+from consult.people.naming import signature
 
 
 class CommentKind(enum.StrEnum):
@@ -160,6 +161,11 @@ class Comment(Base):
     @property
     def is_proposal(self) -> bool:
         return self.kind in PROPOSAL_KINDS
+
+    @property
+    def author_label(self) -> str:
+        """The name the comment is shown under (see consult.people.naming)."""
+        return signature(self.author_name, self.author_organization)
 
 
 class Endorsement(Base):

@@ -30,6 +30,7 @@ from consult.drafts import compare
 from consult.drafts.models import Version, VersionStatus
 from consult.extensions import db
 from consult.markup import plain_text
+from consult.people.naming import signature
 from consult.revisions.models import RevisionChange
 from consult.revisions.service import revision_of
 from consult.textdiff import Run, word_diff
@@ -40,11 +41,16 @@ class Voice:
     """One stakeholder's input merged into a point."""
 
     id: int
-    author: str
+    author_name: str  # empty for an account its owner deleted
     organization: str
     group: str
     country: str
     kind: str
+    verified: bool = False
+
+    @property
+    def author(self) -> str:
+        return signature(self.author_name, self.organization)
 
 
 @dataclass
@@ -55,7 +61,7 @@ class Point:
     paragraph_id: int | None
     kind: str
     is_synthesis: bool
-    author: str
+    author_name: str  # empty for an account its owner deleted
     organization: str
     group: str
     country: str
@@ -69,6 +75,11 @@ class Point:
     people_by_group: dict[str, int] = field(default_factory=dict)
     endorsers_by_group: dict[str, int] = field(default_factory=dict)
     change: RevisionChange | None = None
+    verified: bool = False
+
+    @property
+    def author(self) -> str:
+        return signature(self.author_name, self.organization)
 
     @property
     def text(self) -> str:
@@ -154,7 +165,8 @@ def _points(version: Version) -> tuple[list[Point], int]:
             Comment.id, Comment.paragraph_id, Comment.kind, Comment.status,
             Comment.merged_into_id, Comment.is_synthesis, Comment.author_id,
             Comment.author_name, Comment.author_organization, Comment.author_group,
-            Comment.author_country, Comment.body_html, Comment.proposed_text,
+            Comment.author_country, Comment.author_organization_verified,
+            Comment.body_html, Comment.proposed_text,
             Comment.endorsement_count, Comment.disposition, Comment.disposition_rationale,
             Comment.created_at,
         )
@@ -170,12 +182,13 @@ def _points(version: Version) -> tuple[list[Point], int]:
             continue
         points[row.id] = Point(
             id=row.id, paragraph_id=row.paragraph_id, kind=row.kind,
-            is_synthesis=row.is_synthesis, author=row.author_name,
+            is_synthesis=row.is_synthesis, author_name=row.author_name,
             organization=row.author_organization, group=row.author_group,
             country=row.author_country, body_html=Markup(row.body_html),
             proposed_text=row.proposed_text or "", created_at=row.created_at,
             disposition=row.disposition, rationale=row.disposition_rationale or "",
             endorsement_count=row.endorsement_count or 0,
+            verified=row.author_organization_verified,
         )
         authors[row.id] = {} if row.is_synthesis else {row.author_id: row.author_group}
     for row in rows:
@@ -185,7 +198,7 @@ def _points(version: Version) -> tuple[list[Point], int]:
         point = points[into]
         point.members.append(
             Voice(row.id, row.author_name, row.author_organization, row.author_group,
-                  row.author_country, row.kind)
+                  row.author_country, row.kind, row.author_organization_verified)
         )
         authors[into].setdefault(row.author_id, row.author_group)
     for point_id, people in authors.items():

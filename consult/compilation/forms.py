@@ -32,6 +32,10 @@ class CompilationFilterForm(FlaskForm):
     q = SearchField(_l("Words"), validators=[Length(max=200)],
                     description=_l("In the text, the proposed text, the author’s name or "
                                    "organization."))
+    verified = BooleanField(
+        _l("From verified organizations only"),
+        description=_l("Input whose author’s organization the secretariat has verified."),
+    )
     all = BooleanField(
         _l("Include what is not public: input awaiting moderation, hidden or withdrawn"),
         description=_l("The secretariat’s own export; the status column says why each is "
@@ -74,6 +78,7 @@ class CompilationFilterForm(FlaskForm):
             group=self.group.data or "",
             disposition=self.disposition.data or "",
             text=(self.q.data or "")[:200],
+            verified=bool(self.verified.data),
         )
 
     @property
@@ -87,6 +92,8 @@ class CompilationFilterForm(FlaskForm):
             for name in ("paragraph", "kind", "status", "group", "disposition", "q")
             if getattr(self, name).data
         }
+        if self.verified.data:
+            found["verified"] = "1"
         if self.everything:
             found["all"] = "1"
         return found

@@ -47,6 +47,7 @@ from consult.errors import Forbidden
 from consult.extensions import db
 from consult.markup import plain_text
 from consult.moderation.service import QueueFilter, queue_conditions
+from consult.people.naming import signature
 
 # Rows read per query: 1,000 rows of text are a few MB, and 20,000 comments take 20 queries.
 CHUNK = 1000
@@ -69,6 +70,7 @@ COLUMNS = (
     Column("paragraph", _l("Paragraph"), 22),
     Column("author", _l("Author"), 22),
     Column("organization", _l("Organization"), 26),
+    Column("organization_verified", _l("Organization verified"), 13),
     Column("group", _l("Stakeholder group"), 18),
     Column("country", _l("Country"), 18),
     Column("kind", _l("Kind"), 16),
@@ -272,6 +274,7 @@ class Row:
     paragraph: str
     author: str
     organization: str
+    organization_verified: str  # "yes" or "no", in the reader's language
     group: str
     country: str
     kind: str
@@ -315,6 +318,7 @@ class Compilation:
             "status": {str(code): str(text) for code, text in STATUS_LABELS.items()},
             "disposition": {str(code): str(text) for code, text in DISPOSITION_LABELS.items()},
             "general": {"": _("The whole text")},
+            "verified": {"yes": _("yes"), "no": _("no")},
         }
 
     @property
@@ -347,6 +351,7 @@ class Compilation:
                 Comment.proposed_text,
                 Comment.author_name,
                 Comment.author_organization,
+                Comment.author_organization_verified,
                 Comment.author_group,
                 Comment.author_country,
                 Comment.endorsement_count,
@@ -357,6 +362,7 @@ class Compilation:
                 Comment.disposition,
                 Comment.disposition_rationale,
                 _Canonical.author_name.label("canonical_author"),
+                _Canonical.author_organization.label("canonical_organization"),
                 _Canonical.is_synthesis.label("canonical_synthesis"),
                 _Canonical.status.label("canonical_status"),
                 _Canonical.published_at.label("canonical_published_at"),
@@ -397,8 +403,11 @@ class Compilation:
             id=record.id,
             section=section.title,
             paragraph=place.name if place is not None else words["general"][""],
-            author=record.author_name,
+            author=signature(record.author_name, record.author_organization),
             organization=record.author_organization,
+            organization_verified=words["verified"][
+                "yes" if record.author_organization_verified else "no"
+            ],
             group=words["group"].get(record.author_group, record.author_group),
             country=english_country_name(record.author_country),
             kind=words["kind"].get(record.kind, record.kind),
@@ -439,7 +448,7 @@ class Compilation:
             return number
         if record.canonical_synthesis:
             return f"{number}: " + _("synthesis by the moderators")
-        return f"{number}: {record.canonical_author}"
+        return f"{number}: {signature(record.canonical_author, record.canonical_organization)}"
 
     def describe_filters(self) -> list[tuple[str, str]]:
         """The filters in words, for the first sheet and the document's heading."""
@@ -458,6 +467,8 @@ class Compilation:
             described.append((_("Disposition"), disposition_choice_label(found.disposition)))
         if found.text.strip():
             described.append((_("Words"), found.text.strip()))
+        if found.verified:
+            described.append((_("Organization"), _("From verified organizations only")))
         return described
 
 

@@ -42,6 +42,7 @@ from consult.compilation.table import contents_note
 from consult.drafts import compare
 from consult.i18n import format_moment
 from consult.markup import plain_text
+from consult.people.naming import signature
 from consult.revisions.models import DECISION_LABELS
 from consult.textdiff import Run as Difference
 
@@ -229,11 +230,12 @@ def _line(document: DocumentType, text: str, **style: object) -> DocxParagraph:
 
 # The compilation as a matrix ------------------------------------------------------------------
 
-MATRIX_WIDTHS = [58.0, 84.0, 64.0, 61.0]  # 267 mm: A4 landscape less 15 mm margins
+MATRIX_WIDTHS = [54.0, 77.0, 59.0, 57.0, 20.0]  # 267 mm: A4 landscape less 15 mm margins
 
 
 def _matrix_titles() -> list[str]:
-    return [_("Stakeholder"), _("Comment"), _("Proposed text"), _("Answer")]
+    return [_("Stakeholder"), _("Comment"), _("Proposed text"), _("Answer"),
+            _("Organization verified")]
 
 
 def _about_author(row: Row) -> str:
@@ -283,6 +285,7 @@ def _matrix_row(rows: _Rows, table: Table, row: Row) -> None:
         write_paragraphs(cells[3], row.rationale)
     if row.status_code != CommentStatus.PUBLISHED:
         write(cells[3].add_paragraph(), row.status, italic=True, style=MUTED)
+    write(cells[4].paragraphs[0], row.organization_verified)
     if not row.public:
         for cell in cells:
             _shade(cell, NOT_PUBLIC_SHADE)
@@ -351,16 +354,22 @@ def _groups(counts: dict[str, int]) -> str:
     )
 
 
+def _signed(name: str, organization: str, verified: bool) -> str:
+    """Who wrote an input, as the report's page says it (see templates/people/_mark.html)."""
+    text = signature(name, organization) + (f", {organization}" if name else "")
+    return text + (f" ({_('verified organization')})" if verified else "")
+
+
 def _raised_by(point: Point) -> str:
     lines = []
     if point.is_synthesis:
         lines.append(_("Synthesis by the moderators"))
     else:
-        lines.append(f"{point.author}, {point.organization} "
+        lines.append(f"{_signed(point.author_name, point.organization, point.verified)} "
                      f"({label(GROUP_LABELS, point.group)}, "
                      f"{english_country_name(point.country)})")
     for member in point.members:
-        lines.append(f"{member.author}, {member.organization} "
+        lines.append(f"{_signed(member.author_name, member.organization, member.verified)} "
                      f"({label(GROUP_LABELS, member.group)})")
     if point.members or point.is_synthesis:
         lines.append(

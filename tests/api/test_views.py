@@ -152,6 +152,7 @@ def test_a_paragraphs_comments_with_their_counts_answers_and_authors(client, dis
     assert comment["endorsements"]["by_group"]["academia"] == 1
     assert comment["endorsements"]["by_group"]["government"] == 0
     assert comment["author"] == {"name": "Rafael Menezes", "organization": "Ministry",
+                                 "organization_verified": False,
                                  "stakeholder_group": "government", "country": "BR"}
     assert comment["paragraph"]["position"] == 4
     assert comment["disposition"] is None and comment["created_at"].endswith("Z")

@@ -26,9 +26,9 @@ from tests.compilation.conftest import (
 
 BASE = "/c/wsis20/v/1/compilation"
 HEADERS = [
-    "No.", "Section", "Paragraph", "Author", "Organization", "Stakeholder group", "Country",
-    "Kind", "Text", "Proposed text", "Endorsements", "Replies", "Status", "Merged into",
-    "Disposition", "Rationale", "Submitted (UTC)", "In reply to",
+    "No.", "Section", "Paragraph", "Author", "Organization", "Organization verified",
+    "Stakeholder group", "Country", "Kind", "Text", "Proposed text", "Endorsements", "Replies",
+    "Status", "Merged into", "Disposition", "Rationale", "Submitted (UTC)", "In reply to",
 ]
 SECTION = "I. Information and communications technologies for development"
 
@@ -58,11 +58,12 @@ def test_csv_has_the_columns_and_the_values(client, inputs):
     by_id = {int(row["No."]): row for row in rows}
     assert set(by_id) == {inputs[n].id for n in ("ru", "gov", "uni", "ngo", "ar", "zh")}
     ngo = by_id[inputs["ngo"].id]
-    assert {key: ngo[key] for key in HEADERS[1:16]} == {
+    assert {key: ngo[key] for key in HEADERS[1:17]} == {
         "Section": SECTION,
         "Paragraph": "paragraph 1",
         "Author": "Priya Raghunathan",
         "Organization": "Network for Digital Justice",
+        "Organization verified": "no",
         "Stakeholder group": "Civil society",
         "Country": "India",
         "Kind": "Amendment",
@@ -149,10 +150,10 @@ def test_xlsx_has_a_sheet_per_section_with_frozen_header_and_filters(client, inp
     for name, count in (("General comments", 1), ("I. Information and communicatio", 5)):
         sheet = book[name]
         assert sheet.freeze_panes == "A2"
-        assert sheet.auto_filter.ref == f"A1:R{count + 1}"
+        assert sheet.auto_filter.ref == f"A1:S{count + 1}"
         assert [cell.value for cell in sheet[1]] == HEADERS
-        assert sheet.column_dimensions["I"].width == 60
-        assert sheet["I2"].alignment.wrap_text
+        assert sheet.column_dimensions["J"].width == 60
+        assert sheet["J2"].alignment.wrap_text
     rows = {row["No."]: row for row in sheet_rows(book["I. Information and communicatio"])}
     ngo = rows[inputs["ngo"].id]
     assert (ngo["Author"], ngo["Stakeholder group"], ngo["Country"], ngo["Kind"]) == (
@@ -181,8 +182,8 @@ def test_xlsx_text_is_never_a_formula(client, version, people):
                           body="=1+1 is what we ask", )
     db.session.commit()
     sheet = read_xlsx(download(client, "xlsx").get_data())["I. Information and communicatio"]
-    assert sheet["I2"].value == "=1+1 is what we ask"
-    assert sheet["I2"].data_type == "s"
+    assert sheet["J2"].value == "=1+1 is what we ask"
+    assert sheet["J2"].data_type == "s"
 
 
 def test_xlsx_of_the_secretariat_shades_what_is_not_public(client, auth, inputs, secretariat):
@@ -201,7 +202,7 @@ def test_an_empty_xlsx_still_has_its_header(client, version):
     book = read_xlsx(download(client, "xlsx").get_data())
     assert book.sheetnames == ["About", "Comments"]
     assert [cell.value for cell in book["Comments"][1]] == HEADERS
-    assert book["Comments"].auto_filter.ref == "A1:R1"
+    assert book["Comments"].auto_filter.ref == "A1:S1"
 
 
 # DOCX -----------------------------------------------------------------------------------------
@@ -220,7 +221,7 @@ def test_docx_is_a_matrix_by_paragraph(client, inputs):
     first = document.tables[1]
     assert first.rows[0].cells[0].text.startswith("Paragraph 1\nReaffirms the vision")
     assert [cell.text for cell in first.rows[1].cells] == [
-        "Stakeholder", "Comment", "Proposed text", "Answer"]
+        "Stakeholder", "Comment", "Proposed text", "Answer", "Organization verified"]
     for row in first.rows[:2]:
         assert row._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on each page
     ngo = next(row for row in first.rows if row.cells[0].text.startswith("Priya"))
