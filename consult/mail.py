@@ -7,9 +7,7 @@ log and one .eml file each in MAIL_OUTBOX_DIR, where a developer can read them.
 from __future__ import annotations
 
 import logging
-import os
 import smtplib
-import tempfile
 import time
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -20,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from consult.extensions import db
+from consult.files import write_atomically
 
 log = logging.getLogger(__name__)
 QUEUE_KEY = "consult_mail"
@@ -55,16 +54,8 @@ def deliver(message: EmailMessage) -> None:
 
 
 def _write_to_outbox(message: EmailMessage, outbox: Path) -> None:
-    outbox.mkdir(parents=True, exist_ok=True)
-    data = message.as_bytes()
-    handle, temporary = tempfile.mkstemp(dir=outbox, suffix=".tmp")
-    with os.fdopen(handle, "wb") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())
     name = message["Message-ID"].strip("<>").replace("@", "_")
-    final = outbox / f"{time.time_ns()}-{name}.eml"
-    os.replace(temporary, final)
+    final = write_atomically(outbox / f"{time.time_ns()}-{name}.eml", [message.as_bytes()])
     log.info(
         "mail to %s (no MAIL_SERVER, kept in %s): %s\n%s",
         message["To"], final, message["Subject"], message.get_content(),

@@ -20,22 +20,26 @@ from tests.conftest import require
 
 @pytest.fixture
 def empty_postgres() -> Iterator[str]:
-    """A throwaway database on the server of TEST_DATABASE_URL, dropped afterwards."""
+    """A throwaway schema in the database of TEST_DATABASE_URL, dropped afterwards: the
+    connection's search_path puts the migrations' tables there, beside the suite's own
+    tables in "public", and no other database is touched."""
     url = os.environ.get("TEST_DATABASE_URL")
     require(url is not None, "TEST_DATABASE_URL is not set: PostgreSQL tests need it")
     assert url is not None
     server = make_url(database_uri(url))
-    # The process id keeps two runs on one server out of each other's way.
+    # The process id keeps two runs on one database out of each other's way.
     name = f"consult_migrations_test_{os.getpid()}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+        connection.exec_driver_sql(f'CREATE SCHEMA "{name}"')
     try:
-        yield server.set(database=name).render_as_string(hide_password=False)
+        yield server.update_query_dict({"options": f"-csearch_path={name}"}).render_as_string(
+            hide_password=False
+        )
     finally:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
         admin.dispose()
 
 
@@ -121,6 +125,67 @@ def test_a_populated_database_upgrades_and_downgrades_keeping_its_rows(empty_dat
             assert _differences() == []
             downgrade(revision="8f6d5f320e8e")
             assert [_count(t) for t in ("version", "paragraph", "comment")] == [1, 1, 1]
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def _all_counts() -> dict[str, int]:
+    return {table: _count(table) for table in _tables() if table != "alembic_version"}
+
+
+def _revisions_below_head() -> list[str]:
+    """Every revision older than the newest, newest first."""
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    migrate = current_app.extensions["migrate"]
+    script = ScriptDirectory.from_config(migrate.migrate.get_config(migrate.directory))
+    return [revision.revision for revision in script.walk_revisions()][1:]
+
+
+def test_the_demo_survives_each_downgrade_and_upgrade_in_the_tables_kept(
+    empty_database, tmp_path
+):
+    """Load the demo at the newest revision, then go down to each older revision and back
+    up: the tables a downgrade keeps keep every row, and the schema comes back whole."""
+    app = create_app({"TESTING": True, "DATABASE_URL": empty_database,
+                      "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"), "SERVER_NAME": "consult.test"})
+    with app.app_context():
+        try:
+            upgrade()
+            result = app.test_cli_runner().invoke(args=["consult", "demo"])
+            assert result.exit_code == 0, result.output
+            db.session.remove()
+            at_head = _all_counts()
+            assert at_head["comment"] > 50 and at_head["endorsement"] > 50
+            assert at_head["audit_event"] > 0 and at_head["recovery_code"] > 0
+
+            older = _revisions_below_head()
+            assert len(older) >= 3
+            for revision in older:
+                before = _all_counts()
+                downgrade(revision=revision)
+                kept = _all_counts()
+                assert kept == {table: before[table] for table in kept}, revision
+                assert {"user", "consultation", "version", "paragraph", "comment"} <= set(kept)
+                upgrade()
+                back = _all_counts()
+                assert {table: back[table] for table in kept} == kept, revision
+                assert _differences() == []
+            assert _all_counts()["comment"] == at_head["comment"]
+            assert _all_counts()["paragraph"] == at_head["paragraph"]
+
+            downgrade(revision="base")
+            assert _tables() == {"alembic_version"}
+            upgrade()
+            assert _tables() == {*db.metadata.tables, "alembic_version"}
+            assert set(_all_counts().values()) == {0}
+            assert _differences() == []
+            result = app.test_cli_runner().invoke(args=["consult", "demo"])
+            assert result.exit_code == 0, result.output
+            db.session.remove()
+            assert _all_counts()["comment"] == at_head["comment"]
         finally:
             db.session.remove()
             db.engine.dispose()

@@ -287,8 +287,51 @@
     update();
   }
 
+  /* A second click on a form's button, before the next page arrives, sends nothing: the
+     buttons are disabled once the form is on its way. The server is the real guarantee
+     (a form sent twice still makes one comment); the buttons come back after a while, for
+     a resend after a network error, or when the page is shown again from history. */
+  function sendOnce() {
+    var AGAIN_AFTER = 8000;
+    function release(form) {
+      delete form.dataset.sending;
+      each("button, input[type='submit']", form, function (button) {
+        if (button.hasAttribute("data-disabled-while-sending")) {
+          button.disabled = false;
+          button.removeAttribute("data-disabled-while-sending");
+        }
+      });
+    }
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (event.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") {
+        return;
+      }
+      if (form.dataset.sending) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sending = "1";
+      /* Disabled after the browser has read the form: a disabled button would not send
+         its own name, and "Preview" and "Send" share a form. */
+      setTimeout(function () {
+        each("button, input[type='submit']", form, function (button) {
+          if (!button.disabled) {
+            button.disabled = true;
+            button.setAttribute("data-disabled-while-sending", "");
+          }
+        });
+      }, 0);
+      setTimeout(function () { release(form); }, AGAIN_AFTER);
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) { each("form[data-sending]", document, release); }
+    });
+  }
+
   function start() {
     focusErrors();
+    sendOnce();
     each(".js-comment-form", document, function (form) {
       kindSwitch(form);
       preview(form);

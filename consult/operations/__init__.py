@@ -1,0 +1,1 @@
+"""Running consult: backing up and restoring its database."""

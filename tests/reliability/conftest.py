@@ -1,0 +1,3 @@
+"""The live server and Chromium of the browser tests, for the double-click test here."""
+
+from tests.e2e.conftest import browser_page, live_server  # noqa: F401
