@@ -329,8 +329,21 @@
     });
   }
 
+  /* Signing out on purpose forgets the unsent text kept in this browser: the next person
+     at a shared computer must not find it. (A session that merely ended keeps it.) */
+  function forgetDraftsOnSignOut(form) {
+    form.addEventListener("submit", function () {
+      if (!window.localStorage) { return; }
+      for (var index = localStorage.length - 1; index >= 0; index -= 1) {
+        var key = localStorage.key(index);
+        if (key && key.indexOf(DRAFT_PREFIX) === 0) { localStorage.removeItem(key); }
+      }
+    });
+  }
+
   function start() {
     focusErrors();
+    each(".js-sign-out", document, forgetDraftsOnSignOut);
     sendOnce();
     each(".js-comment-form", document, function (form) {
       kindSwitch(form);

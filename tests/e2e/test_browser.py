@@ -102,3 +102,21 @@ def test_page_scripts_quote_preview_replies_and_kept_drafts(app, browser_page, v
     page.get_by_text("Your comment is published").wait_for()
     page.reload()
     assert body.input_value() == ""
+
+
+def test_signing_out_forgets_the_unsent_text_kept_in_this_browser(app, browser_page, version,
+                                                                 stakeholder):
+    """ASVS 8.2.3: the next person at a shared computer finds no one's unsent comment."""
+    page = browser_page
+    page.goto("/login")
+    page.get_by_label("Email").fill("amina@example.org")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/c/wsis20/v/1/p/4")
+    page.get_by_label("Your comment, or the reason for your proposal").fill("Private thoughts")
+    kept = "() => Object.keys(localStorage).filter(key => key.startsWith('consult-draft:'))"
+    page.wait_for_timeout(600)  # the script saves 400 ms after the last keystroke
+    assert page.evaluate(kept)
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
+    assert page.evaluate(kept) == []
