@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from consult.drafts.importer import PARAGRAPH_MAX_LENGTH
 from consult.drafts.models import KIND_LABELS, MODERATION_LABELS
 
 
@@ -113,7 +114,10 @@ class ParagraphForm(FlaskForm):
     is_subparagraph = BooleanField(_l("Sub-paragraph of the paragraph above"))
     body = TextAreaField(
         _l("Text"),
-        validators=[DataRequired(_l("A paragraph needs some text.")), Length(max=20000)],
+        validators=[
+            DataRequired(_l("A paragraph needs some text.")),
+            Length(max=PARAGRAPH_MAX_LENGTH),
+        ],
         description=_l("Markdown: *italics* for the opening words."),
     )
     row_version = HiddenField()

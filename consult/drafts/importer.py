@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from flask_babel import format_number
 from flask_babel import gettext as _
 from lxml import etree
 
@@ -61,6 +62,9 @@ MAX_LEVEL = 2
 # Longest label and title the database columns hold (Paragraph.number_label, Consultation.title).
 LABEL_MAX_LENGTH = 30
 TITLE_MAX_LENGTH = 300
+# Longest paragraph the importer and the paragraph form take. Real ones run long (a block
+# of the ITU Final Acts has 22,847 characters); far longer is a file that lost its breaks.
+PARAGRAPH_MAX_LENGTH = 100_000
 # A file is "near the top" for symbols and masthead lines within this many lines.
 FRONT_MATTER_LINES = 20
 
@@ -1555,10 +1559,33 @@ def parse_document(
             field="format",
         )
     if format == "akn":
-        return _parse_akn(data, part)
+        return _within_limits(_parse_akn(data, part))
     document = _parse_text(_decode(data), markdown=format == "markdown")
     if part:
         document.warnings.append(
             _("Only Akoma Ntoso collections have parts; “%(part)s” was ignored.", part=part)
         )
+    return _within_limits(document)
+
+
+def _within_limits(document: ParsedDocument) -> ParsedDocument:
+    """Refuse a paragraph longer than the paragraph form takes, naming it."""
+    for position, paragraph in enumerate(document.paragraphs, start=1):
+        if len(paragraph.body) > PARAGRAPH_MAX_LENGTH:
+            numbers = {
+                "label": paragraph.number_label,
+                "position": format_number(position),
+                "length": format_number(len(paragraph.body)),
+                "limit": format_number(PARAGRAPH_MAX_LENGTH),
+            }
+            message = (
+                _("Paragraph %(label)s has %(length)s characters; a paragraph holds at most "
+                  "%(limit)s. Check that the file's line breaks survived, or split it.",
+                  **numbers)
+                if paragraph.number_label
+                else _("Block %(position)s of the file has %(length)s characters; a "
+                       "paragraph holds at most %(limit)s. Check that the file's line breaks "
+                       "survived, or split it.", **numbers)
+            )
+            raise ImportFailed(message, field="file")
     return document

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from consult.drafts.importer import (
+    PARAGRAPH_MAX_LENGTH,
     ImportFailed,
     ParsedDocument,
     ParsedParagraph,
@@ -850,3 +851,18 @@ def test_itu_final_acts_part_picks_the_wsis_resolution():
         "*resolves*", "*instructs the Secretary-General*",
         "*instructs the Secretary-General and the Directors of the Bureaux*",
     ]
+
+
+def test_a_paragraph_longer_than_the_form_takes_is_refused_by_name(app):
+    """A file that lost its line breaks arrives as one huge paragraph: the secretariat is
+    told which one, instead of a paragraph no form could ever edit."""
+    fits = "a" * PARAGRAPH_MAX_LENGTH
+    assert rows(parse_document(f"1. {fits}\n".encode(), "draft.txt"))[0][3] == fits
+    message = failure(f"1. Short.\n\n2. {fits}b\n".encode())
+    assert message.startswith("Paragraph 2 has 100,001 characters; a paragraph holds at "
+                              "most 100,000."), message
+    unnumbered = failure(f"1. Short.\n\nRecalling {fits}\n".encode())
+    assert unnumbered.startswith("Block 2 of the file has 100,010 characters"), unnumbered
+    with pytest.raises(ImportFailed):
+        akn(f"<mainBody><paragraph eId='para_1'><num>1.</num><content><p>{fits}b</p>"
+            "</content></paragraph></mainBody>")

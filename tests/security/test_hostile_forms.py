@@ -17,6 +17,7 @@ from consult.api.models import ApiToken
 from consult.auth.models import User
 from consult.comments import service as comments
 from consult.comments.models import Comment, CommentStatus
+from consult.drafts.importer import PARAGRAPH_MAX_LENGTH
 from consult.drafts.models import Consultation, Paragraph, Version
 from consult.extensions import db
 from consult.moderation.models import ModeratorRemark, Report
@@ -214,7 +215,8 @@ def _paragraph(world: World, name: str) -> Case:
     def read():
         return getattr(db.session.get(Paragraph, paragraph.id), name)
 
-    return Case(send, read, 30 if name == "number_label" else 20_000, {"audit_event": 1},
+    return Case(send, read, 30 if name == "number_label" else PARAGRAPH_MAX_LENGTH,
+                {"audit_event": 1},
                 separator=" " if name == "number_label" else "\n")
 
 
@@ -223,7 +225,7 @@ def _new_paragraph(world: World) -> Case:
         return world.post(world.secretariat.email, "/manage/c/draft-text/v/1/p/new",
                           {"kind": "operative", "body": value, "after_position": "8"})
 
-    return Case(send, lambda: world.latest(Paragraph.body), 20_000,
+    return Case(send, lambda: world.latest(Paragraph.body), PARAGRAPH_MAX_LENGTH,
                 {"paragraph": 1, "audit_event": 1})
 
 
