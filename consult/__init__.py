@@ -106,6 +106,8 @@ def _init_extensions(app: Flask) -> None:
         if request.endpoint == "health":  # asks the database itself, and may find it down
             return
         view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, "consult_checks_before_writing", False):
+            return
         if request.method not in ("GET", "HEAD", "OPTIONS") or getattr(
             view, "consult_writes", False
         ):
@@ -117,32 +119,23 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _begin_write_or_say_busy(app: Flask) -> None:
-    """Take the write lock; on SQLite, when writers queued longer than the busy timeout
-    (a machine far past its capacity), answer 503 "send it again" instead of a 500:
-    nothing of the request was written yet, so sending it again is safe."""
-    from flask_babel import gettext as _
-    from sqlalchemy.exc import OperationalError
-    from werkzeug.exceptions import ServiceUnavailable
-
+    """Take the write lock; on SQLite, when writers queued longer than the busy timeout,
+    answer 503 "send it again" (consult.errors.database_busy) instead of a 500: nothing of
+    the request was written yet."""
+    from consult.errors import database_busy, is_database_busy
     from consult.extensions import begin_write, db
 
     try:
         begin_write()
-    except OperationalError as error:
-        if getattr(error.orig, "sqlite_errorname", "") != "SQLITE_BUSY":
+    except Exception as error:
+        if not is_database_busy(error):
             raise
         db.session.rollback()
         logging.getLogger(__name__).warning(
             "SQLite write lock not obtained within %s s: answered 503",
             app.config["SQLITE_BUSY_TIMEOUT"],
         )
-        raise ServiceUnavailable(
-            _(
-                "Many people are sending at this moment, so what you sent was not saved. "
-                "Go back: your text is still in the form. Send it again in a few seconds."
-            ),
-            retry_after=5,
-        ) from error
+        raise database_busy() from error
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -22,7 +22,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 from werkzeug.http import parse_date
 
 log = logging.getLogger(__name__)
@@ -241,7 +242,33 @@ def _message(error: HTTPException) -> str:
     return str(ERROR_HELP[400 if (error.code or 500) < 500 else 500])
 
 
+def is_database_busy(error: Exception) -> bool:
+    """SQLite's write lock was not obtained within the busy timeout."""
+    return (isinstance(error, OperationalError)
+            and getattr(error.orig, "sqlite_errorname", "") == "SQLITE_BUSY")
+
+
+def database_busy() -> ServiceUnavailable:
+    """What a writer that queued past SQLite's busy timeout is told (a machine far past its
+    capacity): the transaction was rolled back whole, so sending it again is safe."""
+    return ServiceUnavailable(
+        _(
+            "Many people are sending at this moment, so what you sent was not saved. "
+            "Go back: your text is still in the form. Send it again in a few seconds."
+        ),
+        retry_after=5,
+    )
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(OperationalError)
+    def _database_error(error: OperationalError) -> Response | HTTPException:
+        if not is_database_busy(error):
+            raise error
+        log.warning("SQLite write lock not obtained within %s s: answered 503",
+                    app.config["SQLITE_BUSY_TIMEOUT"])
+        return _http_error(database_busy())
+
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError) -> tuple[str | Response, int]:
         _abandon_the_work()

@@ -51,6 +51,15 @@ def writes(view: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+def checks_before_writing(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a POST view that does slow work before it may write (signing in checks a
+    password hash: 0.2 s of scrypt), so its request does not take SQLite's write lock
+    first and hold up every other writer meanwhile; the view's service ends the read and
+    calls begin_write() itself when it is about to write."""
+    view.consult_checks_before_writing = True  # type: ignore[attr-defined]
+    return view
+
+
 def begin_write() -> None:
     """Open the session's transaction as a write transaction (BEGIN IMMEDIATE on SQLite).
 

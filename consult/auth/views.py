@@ -41,7 +41,7 @@ from consult.auth.forms import (
 )
 from consult.auth.models import User
 from consult.errors import Invalid, render_error
-from consult.extensions import db, login_manager, writes
+from consult.extensions import begin_write, checks_before_writing, db, login_manager, writes
 from consult.forms import EmptyForm, unit_of_work
 
 blueprint = Blueprint("auth", __name__)
@@ -126,18 +126,23 @@ def resend_verification() -> Response:
 
 @blueprint.route("/login", methods=["GET", "POST"])
 @throttle.limit_sign_in
+@checks_before_writing
 def login() -> str | Response:
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
         form.email.data = request.args.get("email", "")
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
-        if user is None:
-            db.session.rollback()
+        user = service.check_credentials(form.email.data, form.password.data)
+        db.session.rollback()  # the read ends; nothing was written
+        if user is not None:
+            begin_write()  # only now, the hash checked, take the write lock
+            user = db.session.get(User, user.id)
+        if user is None or not user.active:
             throttle.sign_in_failed()
             form.form_errors.append(_("The email or the password is not right."))
         else:
+            service.note_sign_in(user)
             db.session.commit()
             target = service.safe_next_path(form.next.data) or ""
             if not service.has_second_factor(user):

@@ -80,3 +80,19 @@ class _held:
     def __exit__(self, *_: object) -> None:
         self.other.execute("ROLLBACK")
         self.other.close()
+
+
+def test_the_password_is_checked_without_holding_up_the_writers(app, client, stakeholder):
+    """Signing in checks a password hash (0.2 s of scrypt) before it takes the write lock:
+    a wrong password is answered even while another process holds the lock, and a right one
+    waits for the lock only to note the sign-in (a 503 if it waits too long, never a 500)."""
+    with _held(app):
+        wrong = client.post("/login", data={"email": stakeholder.email, "password": "not it"})
+        right = client.post("/login", data={"email": stakeholder.email,
+                                             "password": "correct horse battery"})
+    assert wrong.status_code == 400
+    assert "The email or the password is not right." in unescape(wrong.get_data(as_text=True))
+    assert right.status_code == 503
+    assert BUSY in unescape(right.get_data(as_text=True))
+    assert client.post("/login", data={"email": stakeholder.email,
+                                       "password": "correct horse battery"}).status_code == 302
