@@ -317,13 +317,12 @@ def test_a_backup_taken_while_the_application_writes_is_one_consistent_moment(
 # PostgreSQL client tools -----------------------------------------------------------------------
 
 
-def _postgres_only() -> None:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("pg_dump and pg_restore are for PostgreSQL")
+# pg_dump and pg_restore are for PostgreSQL only.
+postgres_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 
 
+@postgres_only
 def test_without_pg_dump_on_path_the_error_says_what_to_install(app, tmp_path, monkeypatch):
-    _postgres_only()
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(backups.BackupError) as refused:
         backups.backup(db.engine, tmp_path / "consult.backup")
@@ -332,8 +331,8 @@ def test_without_pg_dump_on_path_the_error_says_what_to_install(app, tmp_path, m
     assert not (tmp_path / "consult.backup").exists()
 
 
+@postgres_only
 def test_a_pg_dump_older_than_the_server_is_refused_by_name(app, tmp_path, monkeypatch):
-    _postgres_only()
     old = tmp_path / "bin" / "pg_dump"
     old.parent.mkdir()
     old.write_text("#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n")
