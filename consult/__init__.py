@@ -77,6 +77,7 @@ def _init_extensions(app: Flask) -> None:
     from consult.database import configure_engine
     from consult.extensions import (
         babel,
+        begin_write,
         csrf,
         db,
         init_limiter,
@@ -111,31 +112,13 @@ def _init_extensions(app: Flask) -> None:
         if request.method not in ("GET", "HEAD", "OPTIONS") or getattr(
             view, "consult_writes", False
         ):
-            _begin_write_or_say_busy(app)
+            # On SQLite, a lock not obtained within the busy timeout is answered 503 "send
+            # it again" (consult.errors.database_busy): nothing was written yet.
+            begin_write()
         elif db.engine.dialect.name == "postgresql":
             db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     import consult.mail  # noqa: F401  (registers the send-after-commit hooks)
-
-
-def _begin_write_or_say_busy(app: Flask) -> None:
-    """Take the write lock; on SQLite, when writers queued longer than the busy timeout,
-    answer 503 "send it again" (consult.errors.database_busy) instead of a 500: nothing of
-    the request was written yet."""
-    from consult.errors import database_busy, is_database_busy
-    from consult.extensions import begin_write, db
-
-    try:
-        begin_write()
-    except Exception as error:
-        if not is_database_busy(error):
-            raise
-        db.session.rollback()
-        logging.getLogger(__name__).warning(
-            "SQLite write lock not obtained within %s s: answered 503",
-            app.config["SQLITE_BUSY_TIMEOUT"],
-        )
-        raise database_busy() from error
 
 
 def _register_blueprints(app: Flask) -> None:
