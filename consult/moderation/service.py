@@ -56,6 +56,8 @@ AUDITED = (
     "disposition_rationale",
 )
 QUEUE_SORTS = ("newest", "oldest", "endorsed", "reports")
+# Words searched for in the queue: the search box takes no more, so nothing is cut unseen.
+SEARCH_MAX_LENGTH = 200
 QUEUE_STATUSES = ("pending", "published", "hidden", "merged", "withdrawn", "reported")
 
 

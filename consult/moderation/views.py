@@ -34,7 +34,7 @@ def _filters(args: MultiDict) -> service.QueueFilter:
         status=args.get("status", ""),
         group=args.get("group", ""),
         disposition=args.get("disposition", ""),
-        text=args.get("q", "")[:200],
+        text=args.get("q", "")[: service.SEARCH_MAX_LENGTH],
         sort=args.get("sort", "newest") if args.get("sort") in service.QUEUE_SORTS else "newest",
         verified=bool(args.get("verified")),
     )
@@ -72,6 +72,7 @@ def _queue_page(
             form=form,
             groups=GROUP_LABELS,
             args=args,
+            search_max_length=service.SEARCH_MAX_LENGTH,
         ),
         status,
     )

@@ -48,6 +48,14 @@ def test_the_queue_shows_and_filters(client, auth, posted, moderator):
     assert "3 comments" in html and "Suggested merges" in html
 
 
+def test_the_search_box_says_how_many_characters_it_takes(client, auth, posted, moderator):
+    """The queue searches for at most 200 characters; the box stops there, so nothing
+    typed is cut without the person seeing it."""
+    auth.login("moderator@example.org")
+    page = client.get("/moderation?q=" + "mandate " * 40).get_data(as_text=True)
+    assert 'id="f-q"' in page and 'maxlength="200"' in page.split('id="f-q"', 1)[1][:300]
+
+
 def test_hide_through_the_queue_keeps_what_was_typed_on_refusal(client, auth, posted,
                                                                 moderator):
     auth.login("moderator@example.org")
