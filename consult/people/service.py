@@ -35,6 +35,7 @@ from consult.comments.models import (
     CommentStatus,
     Endorsement,
 )
+from consult.comments.service import page_count
 from consult.database import utcnow
 from consult.drafts.models import Paragraph, Version
 from consult.drafts.service import names_of
@@ -115,7 +116,7 @@ class PeoplePage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
 
 def _people_conditions(filters: PeopleFilter) -> list[ColumnElement[bool]]:
