@@ -26,7 +26,7 @@ def _fail(error: DomainError) -> None:
     raise click.ClickException(error.message)
 
 
-def _secretariat() -> User:
+def secretariat_account() -> User:
     """The account command-line work is done as: the first secretariat account."""
     user = db.session.execute(
         db.select(User).where(User.role == Role.SECRETARIAT).order_by(User.id).limit(1)
@@ -87,7 +87,7 @@ def create_user(email, password, name, organization, stakeholder_group, country,
 def import_command(file: Path, slug, label, title, format_, part, moderation):
     """Import FILE as a new version (in draft) of a consultation, creating it if needed."""
     begin_write()
-    actor = _secretariat()
+    actor = secretariat_account()
     try:
         click.echo(f"Reading {file.name}…")
         document = parse_document(file.read_bytes(), file.name, format_, part=part)

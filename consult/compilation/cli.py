@@ -12,31 +12,18 @@ from typing import IO
 import click
 from flask.cli import AppGroup
 
-from consult.auth.models import Role, User
+from consult.auth.models import User
+from consult.cli import secretariat_account
 from consult.compilation import addressed as addressing
 from consult.compilation import service, table, word
 from consult.drafts import service as drafts
 from consult.drafts.models import Version
 from consult.errors import DomainError
-from consult.extensions import db
 from consult.files import write_atomically
 from consult.moderation.service import QueueFilter
 
 FORMATS = ("csv", "xlsx", "docx")
 PIECE = 1024 * 1024
-
-
-def _secretariat() -> User:
-    """The account the full export is made as: the first secretariat account."""
-    user = db.session.execute(
-        db.select(User).where(User.role == Role.SECRETARIAT).order_by(User.id).limit(1)
-    ).scalar_one_or_none()
-    if user is None:
-        raise click.ClickException(
-            "There is no secretariat account; --all exports as the secretariat. Make one "
-            "first: flask consult create-user --role secretariat ..."
-        )
-    return user
 
 
 def _version(slug: str, number: int, viewer: User | None) -> Version:
@@ -81,7 +68,7 @@ def register(group: AppGroup) -> None:
     def compilation_command(slug, number, format_, output, everything, kind, status,
                             stakeholder_group, disposition, words):
         """Write the compilation of comments on a version as CSV, XLSX or DOCX."""
-        viewer = _secretariat() if everything else None
+        viewer = secretariat_account() if everything else None
         version = _version(slug, number, viewer)
         filters = QueueFilter(kind=kind, status=status, group=stakeholder_group,
                               disposition=disposition, text=words)

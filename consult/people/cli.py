@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from consult.cli import secretariat_account
 from consult.errors import DomainError
 from consult.extensions import begin_write, db
 from consult.files import write_atomically
@@ -19,12 +20,6 @@ from consult.people import service
 def _fail(error: DomainError) -> None:
     db.session.rollback()
     raise click.ClickException(error.message)
-
-
-def _secretariat():
-    from consult.cli import _secretariat as first_secretariat
-
-    return first_secretariat()
 
 
 def register(group: AppGroup) -> None:
@@ -45,7 +40,7 @@ def register(group: AppGroup) -> None:
             # Links in the export point at the address people use.
             with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
                 person = service.find_person(email)
-                data = service.personal_data(_secretariat(), person)
+                data = service.personal_data(secretariat_account(), person)
                 archive = service.archive_bytes(data)
                 name = service.archive_name(person)
         except DomainError as error:
@@ -76,9 +71,9 @@ def register(group: AppGroup) -> None:
             with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
                 person = service.find_person(email)
                 if withdraw:
-                    changed = service.withdraw_verification(_secretariat(), person)
+                    changed = service.withdraw_verification(secretariat_account(), person)
                 else:
-                    changed = service.verify_organization(_secretariat(), person)
+                    changed = service.verify_organization(secretariat_account(), person)
         except DomainError as error:
             _fail(error)
         db.session.commit()
